@@ -1,0 +1,22 @@
+import type { ParsedArgs } from './args';
+
+/** Where a command writes: results to stdout (JSON with --json), progress to stderr. */
+export interface CliIo {
+  json: boolean;
+  /** One progress line on stderr (overwritten on a TTY). */
+  progress(line: string): void;
+  /** A warning line on stderr. */
+  warn(line: string): void;
+}
+
+export interface CliCommand {
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  /** Usage line, e.g. 'info <path>'. */
+  usage: string;
+  /** Returns the JSON-serialisable result; throw a typed error on failure. */
+  run(args: ParsedArgs, io: CliIo): Promise<unknown>;
+  /** Human-readable rendering of the result (defaults to pretty JSON). */
+  format?(result: unknown): string;
+}

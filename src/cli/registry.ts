@@ -1,0 +1,5 @@
+import type { CliCommand } from './command';
+import { infoCommand } from './commands/info';
+
+/** Every CLI command; one file per command under ./commands. Keep alphabetical. */
+export const COMMANDS: CliCommand[] = [infoCommand];

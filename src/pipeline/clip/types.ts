@@ -1,0 +1,28 @@
+/**
+ * The CLIP contract shared by the real hub models (transformers.js ONNX exports) and the bundled
+ * offline encoder. Everything downstream (features, fusion, relevancy) sees only this.
+ */
+
+export interface TextTokenizer {
+  /** Ids with start and end tokens, truncated to the context (last id = end), before padding. */
+  encode(text: string): number[];
+  /** Padded to `contextLength` with `padId`. */
+  encodeBatch(texts: string[]): { ids: BigInt64Array; batch: number; contextLength: number };
+  readonly vocabSize: number;
+  readonly contextLength: number;
+}
+
+export interface ClipEncoder {
+  /** Model id for caches and bundle metadata, e.g. 'Xenova/clip-vit-base-patch32#quantized' or 'offline-colors'. */
+  readonly modelId: string;
+  /** Embedding dimension D. */
+  readonly dim: number;
+  /**
+   * pixel_values: NCHW Float32 [batch,3,224,224], already CLIP-preprocessed.
+   * Returns batch*D L2-normalised embeddings.
+   */
+  embedImages(pixelValues: Float32Array, batch: number): Promise<Float32Array>;
+  /** Returns texts.length*D L2-normalised embeddings. */
+  embedTexts(texts: string[]): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { Aabb, PointCloud, Scene, SceneInfo } from './types';
+
+export function cloudBounds(cloud: PointCloud): Aabb | undefined {
+  const p = cloud.positions;
+  if (p.length < 3) return undefined;
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < p.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      const v = p[i + a];
+      if (v < min[a]) min[a] = v;
+      if (v > max[a]) max[a] = v;
+    }
+  }
+  return { min, max };
+}
+
+/** Plain-data summary: what `info` prints and what the worker sends the viewer. */
+export async function sceneInfo(scene: Scene): Promise<SceneInfo> {
+  const first = scene.frames[0];
+  let depthScale: number | undefined;
+  if (first) depthScale = (await first.loadDepth()).depthScale;
+  return {
+    name: scene.name,
+    format: scene.format,
+    frameCount: scene.frames.length,
+    imageSizes: first
+      ? {
+          color: [first.intrinsics.width, first.intrinsics.height],
+          depth: [first.depthIntrinsics.width, first.depthIntrinsics.height],
+        }
+      : {},
+    intrinsics: first?.intrinsics,
+    depthScale,
+    pointCount: scene.cloud ? scene.cloud.positions.length / 3 : 0,
+    bounds: scene.cloud ? cloudBounds(scene.cloud) : undefined,
+    objectCount: scene.objects?.length ?? 0,
+    warnings: scene.warnings,
+  };
+}
