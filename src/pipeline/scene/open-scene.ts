@@ -1,11 +1,10 @@
 /**
- * Opens any supported scene from a FileSource: detects the format from the file names present
- * and dispatches to the matching reader. Owned by the scene readers; each reader registers a
- * detector here.
+ * Opens any supported scene from a FileSource: each reader says whether the file list looks like
+ * its format, and the first that does reads it.
  */
 import { UnsupportedError } from '../errors';
 import type { FileSource } from '../io/file-source';
-import type { Scene } from './types';
+import type { Scene, SceneFormat } from './types';
 
 export interface OpenSceneOptions {
   signal?: AbortSignal;
@@ -13,9 +12,28 @@ export interface OpenSceneOptions {
   onWarning?: (message: string) => void;
 }
 
-export async function openScene(source: FileSource, _options: OpenSceneOptions = {}): Promise<Scene> {
-  const files = await source.list();
-  throw new UnsupportedError(
-    `${source.name}: no supported scene format found among ${files.length} files`,
-  );
+export interface SceneReader {
+  format: SceneFormat;
+  /** True if these paths (from FileSource.list()) look like this format. Cheap: names only. */
+  detect(paths: string[]): boolean;
+  read(source: FileSource, paths: string[], options: OpenSceneOptions): Promise<Scene>;
+}
+
+/**
+ * Most specific first (a ScanNet folder also contains a .ply and maybe a .sens; a bundle has a
+ * manifest that wins over everything).
+ */
+export const READERS: SceneReader[] = [];
+
+export async function openScene(source: FileSource, options: OpenSceneOptions = {}): Promise<Scene> {
+  const paths = await source.list();
+  const reader = READERS.find((r) => r.detect(paths));
+  if (!reader) {
+    throw new UnsupportedError(
+      `${source.name}: no supported scene format found among ${paths.length} files ` +
+        `(expected PLY, ScanNet .sens or scene folder, 7-Scenes, ICL-NUIM/Redwood, TUM RGB-D, ` +
+        `nerfstudio transforms.json or a scene bundle)`,
+    );
+  }
+  return reader.read(source, paths, options);
 }
