@@ -14,3 +14,25 @@ export const SCENE_DEFAULTS = {
   /** Depth beyond this (metres) is ignored when back-projecting. */
   reconstructMaxDepth: 10,
 } as const;
+
+export const IMAGE_DEFAULTS = {
+  /** Images larger than this (width*height) are refused before decoding (corrupt headers). */
+  maxPixels: 100_000_000,
+  /** Memory ceiling handed to the pure-JS JPEG decoder, in MB. */
+  maxDecodeMemoryMB: 1024,
+} as const;
+
+export const RGBD_READER_DEFAULTS = {
+  /** 7-Scenes Kinect intrinsics documented by the dataset, used when no intrinsics file exists. */
+  sevenScenesIntrinsics: { fx: 585, fy: 585, cx: 320, cy: 240, width: 640, height: 480 },
+  /** TUM RGB-D ROS default intrinsics (Freiburg sequences ship no file). */
+  tumIntrinsics: { fx: 525, fy: 525, cx: 319.5, cy: 239.5, width: 640, height: 480 },
+  /** TUM depth PNGs: 5000 raw units per metre. */
+  tumDepthScale: 5000,
+  /** Millimetre depth PNGs (7-Scenes, Redwood, ICL-NUIM). */
+  millimetreDepthScale: 1000,
+  /** TUM association: max |t_rgb - t_depth| and |t_rgb - t_pose| in seconds (associate.py). */
+  tumMaxTimeDifferenceS: 0.02,
+  /** A pose's rotation block must be orthonormal within this tolerance. */
+  rigidTolerance: 1e-3,
+} as const;

@@ -1,0 +1,216 @@
+/**
+ * Image decoding for every environment the pipeline runs in.
+ *
+ * - JPEG colour: the browser's decoder (`createImageBitmap` + `OffscreenCanvas`) where it exists
+ *   (worker, page), jpeg-js in Node. The two may differ by a few levels per channel (IDCT and
+ *   chroma upsampling differ between libjpeg-turbo and jpeg-js); the end-to-end test bounds it.
+ * - PNG (8-bit colour and 16-bit depth): fast-png everywhere. PNG is lossless, so both
+ *   environments give bit-identical pixels, and canvas cannot return 16 bits or un-premultiplied
+ *   alpha anyway.
+ * Output colour is always 8-bit RGB (alpha dropped, grey expanded, palettes resolved, 16-bit
+ * channels reduced to their high byte). Garbage input throws ParseError naming the file.
+ */
+import { decode as decodePngRaw, type DecodedPng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { IMAGE_DEFAULTS } from '../defaults';
+import { ParseError } from '../errors';
+import type { RgbImage } from '../scene/types';
+import { hasJpegSignature, hasPngSignature, readPngHeader } from './png-header';
+
+export interface DecodeOptions {
+  /** 'auto' uses the browser decoder for JPEG when available; 'pure-js' forces jpeg-js. */
+  decoder?: 'auto' | 'browser' | 'pure-js';
+}
+
+export interface Depth16 {
+  width: number;
+  height: number;
+  data: Uint16Array;
+}
+
+function checkSize(width: number, height: number, file: string): void {
+  if (width <= 0 || height <= 0) {
+    throw new ParseError({ file, byteOffset: 16 }, `invalid image size ${width}x${height}`);
+  }
+  if (width * height > IMAGE_DEFAULTS.maxPixels) {
+    throw new ParseError(
+      { file, byteOffset: 16 },
+      `image ${width}x${height} exceeds the ${IMAGE_DEFAULTS.maxPixels} pixel limit`,
+    );
+  }
+}
+
+function browserDecoderAvailable(): boolean {
+  return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
+}
+
+export async function decodeColorImage(
+  bytes: Uint8Array,
+  file: string,
+  options: DecodeOptions = {},
+): Promise<RgbImage> {
+  const mode = options.decoder ?? 'auto';
+  if (hasPngSignature(bytes)) return decodePngColor(bytes, file);
+  if (hasJpegSignature(bytes)) {
+    if (mode === 'browser' || (mode === 'auto' && browserDecoderAvailable())) {
+      return decodeWithBrowser(bytes, file);
+    }
+    return decodeJpegPureJs(bytes, file);
+  }
+  throw new ParseError({ file, byteOffset: 0 }, 'not a JPEG or PNG image (unknown magic bytes)');
+}
+
+function decodePngSafely(bytes: Uint8Array, file: string): DecodedPng {
+  const header = readPngHeader(bytes, file);
+  checkSize(header.width, header.height, file);
+  let png: DecodedPng;
+  try {
+    png = decodePngRaw(bytes);
+  } catch (err) {
+    throw new ParseError({ file }, `corrupt PNG: ${(err as Error).message}`);
+  }
+  // fast-png trusts IHDR; a short IDAT stream yields a short data array.
+  const bitsPerRow = png.width * png.channels * png.depth;
+  const expected =
+    png.depth < 8 ? Math.ceil(bitsPerRow / 8) * png.height : png.width * png.height * png.channels;
+  if (png.data.length < expected) {
+    throw new ParseError({ file }, `PNG pixel data truncated (${png.data.length} of ${expected})`);
+  }
+  return png;
+}
+
+/** Unpacks 1/2/4-bit samples to one value per sample (rows are byte-aligned in PNG). */
+function unpackLowBitDepth(png: DecodedPng): Uint8Array {
+  const { width, height, depth } = png;
+  const samplesPerRow = width * png.channels;
+  const bytesPerRow = Math.ceil((samplesPerRow * depth) / 8);
+  const out = new Uint8Array(samplesPerRow * height);
+  const mask = (1 << depth) - 1;
+  const src = png.data as Uint8Array;
+  for (let y = 0; y < height; y++) {
+    for (let s = 0; s < samplesPerRow; s++) {
+      const bit = s * depth;
+      const byte = src[y * bytesPerRow + (bit >> 3)];
+      out[y * samplesPerRow + s] = (byte >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
+function decodePngColor(bytes: Uint8Array, file: string): RgbImage {
+  const png = decodePngSafely(bytes, file);
+  const { width, height, channels } = png;
+  const n = width * height;
+  const out = new Uint8Array(n * 3);
+  let samples: ArrayLike<number> = png.data;
+  if (png.depth < 8) samples = unpackLowBitDepth(png);
+  if (png.palette) {
+    const palette = png.palette;
+    for (let i = 0; i < n; i++) {
+      const entry = palette[samples[i]];
+      if (!entry) throw new ParseError({ file }, `palette index ${samples[i]} out of range`);
+      out[i * 3] = entry[0];
+      out[i * 3 + 1] = entry[1];
+      out[i * 3 + 2] = entry[2];
+    }
+    return { width, height, data: out };
+  }
+  // Scale every sample to 8 bits: 16-bit → high byte, 1/2/4-bit grey → full range.
+  const shift = png.depth === 16 ? 8 : 0;
+  const lowScale = png.depth < 8 ? 255 / ((1 << png.depth) - 1) : 1;
+  const to8 = (v: number) => (shift ? v >> shift : lowScale === 1 ? v : Math.round(v * lowScale));
+  const isGrey = channels <= 2;
+  for (let i = 0; i < n; i++) {
+    const base = i * channels;
+    if (isGrey) {
+      const g = to8(samples[base]);
+      out[i * 3] = g;
+      out[i * 3 + 1] = g;
+      out[i * 3 + 2] = g;
+    } else {
+      out[i * 3] = to8(samples[base]);
+      out[i * 3 + 1] = to8(samples[base + 1]);
+      out[i * 3 + 2] = to8(samples[base + 2]);
+    }
+  }
+  return { width, height, data: out };
+}
+
+function rgbaToRgb(rgba: ArrayLike<number>, width: number, height: number): Uint8Array {
+  const n = width * height;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    out[i * 3] = rgba[i * 4];
+    out[i * 3 + 1] = rgba[i * 4 + 1];
+    out[i * 3 + 2] = rgba[i * 4 + 2];
+  }
+  return out;
+}
+
+function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      // Truncated JPEGs (interrupted copies) still yield the decoded part, as browsers do.
+      tolerantDecoding: true,
+      maxResolutionInMP: IMAGE_DEFAULTS.maxPixels / 1e6,
+      maxMemoryUsageInMB: IMAGE_DEFAULTS.maxDecodeMemoryMB,
+    });
+  } catch (err) {
+    throw new ParseError({ file }, `corrupt JPEG: ${(err as Error).message}`);
+  }
+  checkSize(decoded.width, decoded.height, file);
+  if (decoded.data.length < decoded.width * decoded.height * 4) {
+    throw new ParseError({ file }, 'JPEG pixel data truncated');
+  }
+  return {
+    width: decoded.width,
+    height: decoded.height,
+    data: rgbaToRgb(decoded.data, decoded.width, decoded.height),
+  };
+}
+
+async function decodeWithBrowser(bytes: Uint8Array, file: string): Promise<RgbImage> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes as BlobPart]), {
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+    });
+  } catch (err) {
+    throw new ParseError({ file }, `corrupt image: ${(err as Error).message}`);
+  }
+  try {
+    const { width, height } = bitmap;
+    checkSize(width, height, file);
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new ParseError({ file }, 'no 2D canvas context to decode the image');
+    ctx.drawImage(bitmap, 0, 0);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    return { width, height, data: rgbaToRgb(rgba, width, height) };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** A 16-bit single-channel PNG (depth maps), via fast-png in every environment. */
+export function decodeDepthPng(bytes: Uint8Array, file: string): Depth16 {
+  const header = readPngHeader(bytes, file);
+  if (header.colorType !== 0 || header.bitDepth !== 16) {
+    throw new ParseError(
+      { file, byteOffset: 24 },
+      `depth PNG must be 16-bit greyscale (got colour type ${header.colorType}, ` +
+        `${header.bitDepth} bits)`,
+    );
+  }
+  const png = decodePngSafely(bytes, file);
+  const data = png.data instanceof Uint16Array ? png.data : Uint16Array.from(png.data);
+  return {
+    width: png.width,
+    height: png.height,
+    data: data.length === png.width * png.height ? data : data.slice(0, png.width * png.height),
+  };
+}

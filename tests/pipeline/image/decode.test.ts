@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encode as encodePngRaw } from 'fast-png';
+import { decodeColorImage, decodeDepthPng } from '../../../src/pipeline/image/decode';
+import { encodeJpeg, encodePng16, encodePngRgb } from '../../../src/pipeline/image/encode';
+import { ParseError } from '../../../src/pipeline/errors';
+import type { RgbImage } from '../../../src/pipeline/scene/types';
+
+/** A deterministic test image with smooth gradients and a hard edge. */
+function testImage(width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = Math.round((x / (width - 1)) * 255);
+      data[i + 1] = Math.round((y / (height - 1)) * 255);
+      data[i + 2] = x < width / 2 ? 40 : 200;
+    }
+  }
+  return { width, height, data };
+}
+
+async function expectOurError(p: Promise<unknown> | (() => unknown)) {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ParseError);
+    expect((err as ParseError).message).toContain('img.bin');
+  }
+}
+
+describe('decodeColorImage', () => {
+  it('round-trips an RGB PNG exactly', async () => {
+    const img = testImage(37, 23);
+    const out = await decodeColorImage(encodePngRgb(img), 'a.png');
+    expect(out.width).toBe(37);
+    expect(out.height).toBe(23);
+    expect(out.data).toEqual(img.data);
+  });
+
+  it('drops alpha, expands grey and reduces 16-bit channels to their high byte', async () => {
+    const rgba = encodePngRaw({
+      width: 2,
+      height: 1,
+      channels: 4,
+      depth: 8,
+      data: new Uint8Array([1, 2, 3, 0, 4, 5, 6, 255]),
+    });
+    expect([...(await decodeColorImage(rgba, 'rgba.png')).data]).toEqual([1, 2, 3, 4, 5, 6]);
+    const grey = encodePngRaw({
+      width: 2,
+      height: 1,
+      channels: 1,
+      depth: 8,
+      data: new Uint8Array([7, 250]),
+    });
+    expect([...(await decodeColorImage(grey, 'g.png')).data]).toEqual([7, 7, 7, 250, 250, 250]);
+    const grey16 = encodePngRaw({
+      width: 1,
+      height: 1,
+      channels: 2,
+      depth: 16,
+      data: new Uint16Array([0x1234, 0xffff]),
+    });
+    expect([...(await decodeColorImage(grey16, 'g16.png')).data]).toEqual([0x12, 0x12, 0x12]);
+  });
+
+  it('decodes a JPEG close to its source (lossy)', async () => {
+    const img = testImage(64, 48);
+    const out = await decodeColorImage(encodeJpeg(img, 95), 'a.jpg');
+    expect(out.width).toBe(64);
+    let sum = 0;
+    for (let i = 0; i < img.data.length; i++) sum += Math.abs(out.data[i] - img.data[i]);
+    expect(sum / img.data.length).toBeLessThan(3);
+  });
+
+  it('rejects unknown magic bytes naming the file', async () => {
+    await expect(decodeColorImage(new Uint8Array([1, 2, 3, 4]), 'x/y.jpg')).rejects.toThrow(
+      /x\/y\.jpg/,
+    );
+    await expect(decodeColorImage(new Uint8Array(0), 'e.png')).rejects.toBeInstanceOf(ParseError);
+  });
+
+  it('refuses absurd PNG sizes before allocating', async () => {
+    const png = encodePngRgb(testImage(4, 4));
+    const huge = png.slice();
+    new DataView(huge.buffer).setUint32(16, 1_000_000);
+    new DataView(huge.buffer).setUint32(20, 1_000_000);
+    await expect(decodeColorImage(huge, 'huge.png')).rejects.toThrow(/pixel limit/);
+  });
+
+  it('fuzz: mutated PNG and JPEG input only ever throws ParseError', async () => {
+    const seeds = [encodePngRgb(testImage(16, 12)), encodeJpeg(testImage(16, 12), 80)];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (which, flips, cut) => {
+          const bytes = seeds[which].slice();
+          for (const [pos, val] of flips) bytes[pos % bytes.length] = val;
+          const input = cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
+          await expectOurError(decodeColorImage(input, 'img.bin'));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('decodeDepthPng', () => {
+  it('round-trips 16-bit depth exactly, including 0 and 65535', () => {
+    const data = new Uint16Array(30 * 20);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) % 65536;
+    data[0] = 0;
+    data[1] = 65535;
+    const out = decodeDepthPng(encodePng16(30, 20, data), 'd.png');
+    expect(out.width).toBe(30);
+    expect(out.height).toBe(20);
+    expect(out.data).toEqual(data);
+  });
+
+  it('rejects 8-bit and colour PNGs as depth', () => {
+    expect(() => decodeDepthPng(encodePngRgb(testImage(2, 2)), 'c.png')).toThrow(
+      /16-bit greyscale/,
+    );
+  });
+
+  it('fuzz: mutated depth PNGs only ever throw ParseError', async () => {
+    const seed = encodePng16(
+      16,
+      8,
+      Uint16Array.from({ length: 128 }, (_, i) => i * 500),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (flips, cut) => {
+          const bytes = seed.slice();
+          for (const [pos, val] of flips) bytes[pos % bytes.length] = val;
+          const input = cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
+          await expectOurError(() => {
+            const d = decodeDepthPng(input, 'img.bin');
+            expect(d.data.length).toBe(d.width * d.height);
+          });
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
