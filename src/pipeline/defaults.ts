@@ -36,3 +36,18 @@ export const RGBD_READER_DEFAULTS = {
   /** A pose's rotation block must be orthonormal within this tolerance. */
   rigidTolerance: 1e-3,
 } as const;
+
+export const CLIP_TOKENIZER_DEFAULTS = {
+  /** CLIP's text context: start + up to 75 word tokens + end. */
+  contextLength: 77,
+  /** Words kept in the tokenizer's word → ids cache (oldest dropped first). */
+  wordCacheSize: 10_000,
+} as const;
+
+export const CLIP_PREPROCESS_DEFAULTS = {
+  /** Side of the square model input (ViT-B/32, ViT-B/16, ViT-L/14). */
+  imageSize: 224,
+  /** openai/CLIP `_transform` normalisation, per RGB channel. */
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
+} as const;
