@@ -5,6 +5,12 @@
 import { UnsupportedError } from '../errors';
 import type { FileSource } from '../io/file-source';
 import type { Scene, SceneFormat } from './types';
+import { nerfstudioReader } from './readers/nerfstudio';
+import { redwoodReader } from './readers/redwood';
+import { sevenScenesReader } from './readers/seven-scenes';
+import { tumReader } from './readers/tum';
+import { bundleReader } from './bundle/bundle-reader';
+import { plyReader } from './readers/ply';
 
 export interface OpenSceneOptions {
   signal?: AbortSignal;
@@ -23,9 +29,22 @@ export interface SceneReader {
  * Most specific first (a ScanNet folder also contains a .ply and maybe a .sens; a bundle has a
  * manifest that wins over everything).
  */
-export const READERS: SceneReader[] = [];
+export const READERS: SceneReader[] = [
+  bundleReader,
+  // H2: ScanNet folder, .sens go here (before the RGB-D folder readers).
+  // RGB-D folders, most explicit manifest first (a Redwood folder is detected by any *.log).
+  nerfstudioReader,
+  sevenScenesReader,
+  tumReader,
+  redwoodReader,
+  // PLY last: many folders above also contain a .ply.
+  plyReader,
+];
 
-export async function openScene(source: FileSource, options: OpenSceneOptions = {}): Promise<Scene> {
+export async function openScene(
+  source: FileSource,
+  options: OpenSceneOptions = {},
+): Promise<Scene> {
   const paths = await source.list();
   const reader = READERS.find((r) => r.detect(paths));
   if (!reader) {
