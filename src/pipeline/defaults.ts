@@ -51,3 +51,74 @@ export const CLIP_PREPROCESS_DEFAULTS = {
   mean: [0.48145466, 0.4578275, 0.40821073],
   std: [0.26862954, 0.26130258, 0.27577711],
 } as const;
+
+/** Feature pipeline (multi-view CLIP features, fusion, compact field, 3D-LLM export). */
+export const FEATURE_DEFAULTS = {
+  /**
+   * Crop tile sides as fractions of the image's shorter side (LERF-style multi-scale tiles);
+   * at least two scales. Each scale tiles the whole image.
+   */
+  cropScales: [0.5, 0.25] as readonly number[],
+  /** Overlap between neighbouring tiles of one scale (0 = none, 0.5 = half a tile). */
+  cropOverlap: 0.5,
+  /**
+   * Tiles are snapped to a grid of cells this fraction of the shorter side, and each view keeps
+   * one fused feature per cell (a low-res feature map) instead of an H×W×D image.
+   */
+  cellFraction: 1 / 32,
+  /** Use every k-th frame. */
+  frameStride: 1,
+  /** Crops per encoder call. */
+  batchSize: 16,
+  /** OpenScene occlusion test: |D(u,v) − z| ≤ threshold·D(u,v). */
+  visibilityThreshold: 0.25,
+  /** OpenScene's border cut in pixels at 640 px image width; scaled with the depth width. */
+  borderPxAt640: 10,
+  /**
+   * Fusion accumulates per-point sums in at most this many dimensions: exact when D ≤ this,
+   * otherwise in the span of the top components of the scene's crop features (measured).
+   */
+  fusionMaxDim: 128,
+  /** Refuse scenes whose per-point accumulators would exceed this many bytes. */
+  maxAccumulatorBytes: 1536 * 1024 * 1024,
+  /** Compact feature field: every point's decoded feature has at least this cosine. */
+  fieldMinCosine: 0.99,
+  /** Compact feature field: points sampled to fit its basis. */
+  fieldSamplePoints: 4096,
+  /** 3D-LLM tokens: grid resolution per axis (int(p·128 + 128) clamped to 0..255). */
+  voxelGrid: 256,
+  /** 3D-LLM tokens: at most this many voxels, sampled with `voxelSampleSeed`. */
+  maxVoxels: 5000,
+  voxelSampleSeed: 0,
+  /** 3D-LLM position-embedding weight (feature + weight·PE). */
+  peWeight: 0.01,
+  /** Feature bundle: store features.npy as float16 ('<f2') or float32 ('<f4'). */
+  featuresDtype: '<f2' as '<f2' | '<f4',
+} as const;
+
+/** Text queries → relevancy → grounded boxes (issue 6). */
+export const QUERY_DEFAULTS = {
+  /** LERF's canonical negative phrases; relevancy = min over these of softmax(T·[φ·q, φ·n]). */
+  negatives: ['object', 'things', 'stuff', 'texture'] as readonly string[],
+  /** LERF's softmax temperature (the 10 in exp(10·φ·q)). */
+  temperature: 10,
+  /** 'lerf' relevancy in 0..1, or raw 'cosine' similarity to the query. */
+  scoreMode: 'lerf' as 'lerf' | 'cosine',
+  /**
+   * Automatic threshold: median + fraction·(high − median) of the seen points' scores, where
+   * high is the `thresholdHighQuantile` quantile (a robust maximum). Scale-free, so the same rule
+   * serves relevancy and raw cosine.
+   */
+  thresholdFraction: 0.5,
+  thresholdHighQuantile: 0.999,
+  /** Voxel side (metres) for clustering: 26-connected occupied voxels form one cluster. */
+  clusterVoxelSize: 0.05,
+  /** Clusters with fewer points are dropped as noise. */
+  minClusterPoints: 10,
+  /** Box extents per axis: this quantile and its complement of the cluster's coordinates. */
+  boxExtentQuantile: 0.01,
+  /** Boxes returned per query. */
+  topK: 5,
+  /** Location-token bins per axis (3D-LLM's 256-voxel grid, `<loc0>`..`<loc255>`). */
+  locationBins: 256,
+} as const;

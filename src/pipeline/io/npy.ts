@@ -70,10 +70,13 @@ function expectedArrayType(dtype: NpyDtype): string {
 export function writeNpy(data: NpyData, shape: number[], dtype: NpyDtype): Uint8Array {
   const want = expectedArrayType(dtype);
   if (data.constructor.name !== want) {
-    throw new UnsupportedError(`writeNpy: dtype ${dtype} needs a ${want}, got ${data.constructor.name}`);
+    throw new UnsupportedError(
+      `writeNpy: dtype ${dtype} needs a ${want}, got ${data.constructor.name}`,
+    );
   }
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new UnsupportedError(`writeNpy: bad shape [${shape.join(', ')}]`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new UnsupportedError(`writeNpy: bad shape [${shape.join(', ')}]`);
   }
   if (elementCount(shape) !== data.length) {
     throw new UnsupportedError(
@@ -99,7 +102,8 @@ export function writeNpy(data: NpyData, shape: number[], dtype: NpyDtype): Uint8
   const view = new DataView(out.buffer);
   if (version === 1) view.setUint16(8, headerLen, true);
   else view.setUint32(8, headerLen, true);
-  for (let i = 0; i < headerLen - 1; i++) out[prefix + i] = i < dict.length ? dict.charCodeAt(i) : 0x20;
+  for (let i = 0; i < headerLen - 1; i++)
+    out[prefix + i] = i < dict.length ? dict.charCodeAt(i) : 0x20;
   out[total - 1] = 0x0a;
   out.set(payload, total);
   return out;
@@ -120,12 +124,14 @@ function parseHeaderDict(text: string, file: string, offset: number): HeaderFiel
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!descr || !fortran || !shape) fail(file, offset, 'npy header dict lacks descr, fortran_order or shape');
+  if (!descr || !fortran || !shape)
+    fail(file, offset, 'npy header dict lacks descr, fortran_order or shape');
   const dims: number[] = [];
   for (const part of shape[1].split(',')) {
     const t = part.trim();
     if (t === '') continue;
-    if (!/^\d{1,15}$/.test(t)) fail(file, offset, `npy shape has a bad dimension '${t.slice(0, 20)}'`);
+    if (!/^\d{1,15}$/.test(t))
+      fail(file, offset, `npy shape has a bad dimension '${t.slice(0, 20)}'`);
     dims.push(Number(t));
   }
   return { descr: descr[1], fortranOrder: fortran[1] === 'True', shape: dims };
@@ -157,7 +163,8 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): NpyArray {
   let text = '';
   for (let i = prefix; i < dataOffset; i++) {
     const c = bytes[i];
-    if (c > 0x7e || (c < 0x20 && c !== 0x0a && c !== 0x09)) fail(file, i, 'non-ASCII byte in .npy header');
+    if (c > 0x7e || (c < 0x20 && c !== 0x0a && c !== 0x09))
+      fail(file, i, 'non-ASCII byte in .npy header');
     text += String.fromCharCode(c);
   }
   const header = parseHeaderDict(text, file, prefix);
@@ -167,7 +174,8 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): NpyArray {
       `${file}: .npy dtype '${header.descr.slice(0, 16)}' is not supported (use <f4, <f2, |u1, <u2, <i4, <f8)`,
     );
   }
-  if (header.fortranOrder) throw new UnsupportedError(`${file}: Fortran-order .npy arrays are not supported`);
+  if (header.fortranOrder)
+    throw new UnsupportedError(`${file}: Fortran-order .npy arrays are not supported`);
   const itemSize = ITEM_SIZE[dtype];
   // Check the count against the file size before allocating anything.
   const available = bytes.length - dataOffset;
@@ -176,12 +184,20 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): NpyArray {
   for (const d of dims) {
     count *= d;
     if (count * itemSize > available) {
-      fail(file, bytes.length, `shape [${header.shape.join(', ')}] needs more bytes than the file has`);
+      fail(
+        file,
+        bytes.length,
+        `shape [${header.shape.join(', ')}] needs more bytes than the file has`,
+      );
     }
   }
   const byteLength = count * itemSize;
   if (byteLength !== available) {
-    fail(file, dataOffset + byteLength, `${available - byteLength} unexpected bytes after the array data`);
+    fail(
+      file,
+      dataOffset + byteLength,
+      `${available - byteLength} unexpected bytes after the array data`,
+    );
   }
   // Copy so the typed array is aligned regardless of the header length.
   const raw = bytes.slice(dataOffset, dataOffset + byteLength).buffer;

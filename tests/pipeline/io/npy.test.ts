@@ -54,13 +54,20 @@ describe('writeNpy', () => {
   it('writes byte-identical files to numpy for version 1.0', () => {
     const cases: [string, NpyData, number[], NpyDtype][] = [
       ['f4_2x3.npy', new Float32Array([1.5, -2, 3, 4, 5, 6.25]), [2, 3], '<f4'],
-      ['i4_3x3.npy', new Int32Array([-1, 2, -3, 4, -5, 6, 2147483647, -2147483648, 0]), [3, 3], '<i4'],
+      [
+        'i4_3x3.npy',
+        new Int32Array([-1, 2, -3, 4, -5, 6, 2147483647, -2147483648, 0]),
+        [3, 3],
+        '<i4',
+      ],
       ['u2_5.npy', new Uint16Array([0, 1, 65535, 300, 7]), [5], '<u2'],
       ['u1_2x2x3.npy', Uint8Array.from({ length: 12 }, (_, i) => i), [2, 2, 3], '|u1'],
       ['f8_2.npy', new Float64Array([Math.PI, -1e300]), [2], '<f8'],
     ];
     for (const [name, data, shape, dtype] of cases) {
-      expect(Buffer.from(writeNpy(data, shape, dtype)).equals(Buffer.from(load(name))), name).toBe(true);
+      expect(Buffer.from(writeNpy(data, shape, dtype)).equals(Buffer.from(load(name))), name).toBe(
+        true,
+      );
     }
   });
   it('rejects a shape that does not match the data and a wrong array type', () => {
