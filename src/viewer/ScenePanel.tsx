@@ -1,0 +1,108 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { openBuiltIn, openFiles } from './controller';
+import { filesFromDrop, filesFromInput } from './dropped-files';
+import { reportError, useApp } from './store';
+
+function formatBounds(b: { min: number[]; max: number[] } | undefined): string {
+  if (!b) return '—';
+  const f = (v: number[]) => v.map((x) => x.toFixed(2)).join(', ');
+  return `[${f(b.min)}] → [${f(b.max)}] m`;
+}
+
+/** Open a scene (list, folder picker, drag-and-drop) and show what it contains. */
+export function ScenePanel() {
+  const scenes = useApp((s) => s.scenes);
+  const scene = useApp((s) => s.scene);
+  const status = useApp((s) => s.status);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const inputId = useId();
+  const filesId = useId();
+
+  useEffect(() => {
+    // React has no typed prop for it; set the attribute so the picker chooses folders.
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
+
+  const busy = status === 'busy' || status === 'starting';
+  return (
+    <section
+      className={`panel scene-panel${dragging ? ' dragging' : ''}`}
+      aria-labelledby={`${inputId}-title`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        filesFromDrop(e.dataTransfer).then(openFiles, reportError);
+      }}
+    >
+      <h2 id={`${inputId}-title`}>Scene</h2>
+      <ul className="scene-list" aria-label="Bundled scenes">
+        {scenes.map((s) => (
+          <li key={s.id}>
+            <button
+              type="button"
+              disabled={busy}
+              aria-pressed={scene?.id === s.id}
+              onClick={() => openBuiltIn(s.id)}
+              title={s.description}
+            >
+              {s.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <label htmlFor={inputId}>Open a scan folder</label>
+      <input
+        id={inputId}
+        ref={folderInput}
+        type="file"
+        multiple
+        disabled={busy}
+        data-testid="folder-input"
+        onChange={(e) => {
+          if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
+          e.target.value = '';
+        }}
+      />
+      <label htmlFor={filesId}>…or files (PLY, .sens)</label>
+      <input
+        id={filesId}
+        type="file"
+        multiple
+        disabled={busy}
+        data-testid="files-input"
+        onChange={(e) => {
+          if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
+          e.target.value = '';
+        }}
+      />
+      <p className="hint">Or drop files or a folder here.</p>
+      {scene ? (
+        <dl className="scene-info" aria-label="Scene information">
+          <dt>Name</dt>
+          <dd>{scene.info.name}</dd>
+          <dt>Format</dt>
+          <dd>{scene.info.format}</dd>
+          <dt>Points</dt>
+          <dd>{scene.info.pointCount.toLocaleString('en')}</dd>
+          <dt>Frames</dt>
+          <dd>{scene.info.frameCount}</dd>
+          <dt>Objects</dt>
+          <dd>{scene.info.objectCount}</dd>
+          <dt>Bounds</dt>
+          <dd>{formatBounds(scene.info.bounds)}</dd>
+          {scene.info.warnings.map((w, i) => (
+            <dd key={i} className="warning">
+              {w}
+            </dd>
+          ))}
+        </dl>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import { Canvas } from '@react-three/fiber';
+import { CameraRig } from './CameraRig';
+import { PointCloud } from './PointCloud';
+import { useApp } from './store';
+
+export const BACKGROUND = '#14171c';
+
+/** The 3D view: renders on demand only (SwiftShader and laptops alike). */
+export function Viewport() {
+  const cloud = useApp((s) => s.cloud);
+  return (
+    <div className="viewport" data-testid="viewport">
+      <Canvas
+        frameloop="demand"
+        dpr={[1, 2]}
+        camera={{ fov: 50, near: 0.01, far: 1000, position: [3, 3, 3] }}
+        gl={{ antialias: false, preserveDrawingBuffer: false }}
+        raycaster={{
+          params: {
+            Line: { threshold: 0.03 },
+            Points: { threshold: 0.01 },
+            Mesh: {},
+            LOD: {},
+            Sprite: {},
+          },
+        }}
+        aria-label="3D scene view"
+      >
+        <color attach="background" args={[BACKGROUND]} />
+        {cloud && cloud.positions.length > 0 ? <PointCloud cloud={cloud} /> : null}
+        <CameraRig />
+      </Canvas>
+    </div>
+  );
+}

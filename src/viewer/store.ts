@@ -1,0 +1,129 @@
+/**
+ * The app's state: one small external store (useSyncExternalStore), so per-frame code can read
+ * it without re-rendering and tests can read a snapshot through window.__app.
+ */
+import { useSyncExternalStore } from 'react';
+import type { Progress } from '../pipeline/progress';
+import type {
+  FrameImage,
+  PingReply,
+  PointScores,
+  SceneListEntry,
+  SceneSummary,
+  ViewCloud,
+} from '../../workers/pipeline-api';
+
+export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance';
+export type ColormapName = 'turbo' | 'viridis';
+export type SizeUnits = 'pixels' | 'metres';
+export type AppStatus = 'starting' | 'ready' | 'busy' | 'error';
+
+export interface ViewBox {
+  /** Stable key for React and selection. */
+  key: string;
+  min: [number, number, number];
+  max: [number, number, number];
+  label: string;
+  score?: number;
+  tokens?: string;
+  source: 'query' | 'tokens' | 'gt';
+}
+
+export interface AppError {
+  id: number;
+  message: string;
+}
+
+export interface AppState {
+  status: AppStatus;
+  statusText: string;
+  ping?: PingReply;
+  workerGeneration: number;
+  errors: AppError[];
+  scenes: SceneListEntry[];
+  scene?: SceneSummary;
+  cloud?: ViewCloud;
+  scores?: PointScores;
+  viewCounts?: PointScores;
+  progress?: Progress;
+  colorMode: ColorMode;
+  colormap: ColormapName;
+  heatRange: [number, number];
+  pointSize: number;
+  sizeUnits: SizeUnits;
+  pointBudget: number;
+  showGt: boolean;
+  showFrusta: boolean;
+  boxes: ViewBox[];
+  selectedBox?: string;
+  /** The camera flies here when this object changes. */
+  flyTo?: { center: [number, number, number]; radius: number };
+  frameImage?: FrameImage;
+  /** Incremented by each WebGL frame drawn (render on demand: it stays put when idle). */
+  framesDrawn: number;
+}
+
+export const initialState: AppState = {
+  status: 'starting',
+  statusText: 'Starting the pipeline worker…',
+  workerGeneration: 0,
+  errors: [],
+  scenes: [],
+  colorMode: 'rgb',
+  colormap: 'turbo',
+  heatRange: [0, 1],
+  pointSize: 2,
+  sizeUnits: 'pixels',
+  pointBudget: 1_000_000,
+  showGt: false,
+  showFrusta: true,
+  boxes: [],
+  framesDrawn: 0,
+};
+
+type Listener = () => void;
+
+let state: AppState = initialState;
+const listeners = new Set<Listener>();
+
+export function getState(): AppState {
+  return state;
+}
+
+export function setState(patch: Partial<AppState> | ((s: AppState) => Partial<AppState>)): void {
+  const next = typeof patch === 'function' ? patch(state) : patch;
+  state = { ...state, ...next };
+  for (const l of listeners) l();
+}
+
+export function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Re-renders the calling component when the selected slice changes (Object.is). */
+export function useApp<T>(select: (s: AppState) => T): T {
+  return useSyncExternalStore(
+    subscribe,
+    () => select(state),
+    () => select(initialState),
+  );
+}
+
+let nextErrorId = 1;
+
+export function reportError(err: unknown): void {
+  const message =
+    err instanceof Error
+      ? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
+      : String(err);
+  console.warn(message);
+  setState((s) => ({
+    errors: [...s.errors, { id: nextErrorId++, message }],
+    status: s.status === 'busy' ? 'ready' : s.status,
+  }));
+}
+
+export function dismissError(id: number): void {
+  setState((s) => ({ errors: s.errors.filter((e) => e.id !== id) }));
+}

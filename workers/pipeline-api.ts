@@ -1,0 +1,104 @@
+/**
+ * The typed contract between the viewer and the pipeline worker. Everything crossing it is plain
+ * structured-cloneable data; big typed arrays are transferred (Comlink.transfer), never copied.
+ */
+import type { Aabb, Intrinsics, SceneInfo } from '../src/pipeline/scene/types';
+import type { Progress } from '../src/pipeline/progress';
+
+export interface PingReply {
+  reply: 'pong';
+  /** Whether the worker itself is cross-origin isolated (SharedArrayBuffer for wasm threads). */
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+/** One voxel-downsampled level of the scene's cloud (0 = full resolution). */
+export interface CloudLevelInfo {
+  voxelSize: number;
+  count: number;
+}
+
+/** The cloud the viewer draws: at most `budget` points, picked from the full cloud by the worker. */
+export interface ViewCloud {
+  positions: Float32Array;
+  colors: Uint8Array;
+  /** Per displayed point: instance id of its GT object (-1 = none), when known. */
+  instanceIds?: Int32Array;
+  /** Points in the full-resolution cloud. */
+  totalCount: number;
+  /** Voxel size of the level shown, 0 for full resolution. */
+  voxelSize: number;
+  levels: CloudLevelInfo[];
+}
+
+/** Per displayed point values for the heatmap and view-count colour modes. */
+export interface PointScores {
+  /** One value per displayed point; NaN = no value (e.g. the point was not seen by any view). */
+  values: Float32Array;
+  min: number;
+  max: number;
+}
+
+export interface ViewFrame {
+  index: number;
+  name: string;
+  intrinsics: Intrinsics;
+  /** Row-major 4x4 camera-to-world, OpenCV camera axes (see src/pipeline/scene/types.ts). */
+  cameraToWorld: number[];
+}
+
+export interface ViewObject {
+  id: number;
+  label: string;
+  colorName?: string;
+  aabb: Aabb;
+}
+
+export interface SceneSummary {
+  /** Key for the URL hash and caches ('demo-room', 'files:<name>', ...). */
+  id: string;
+  info: SceneInfo;
+  frames: ViewFrame[];
+  objects: ViewObject[];
+  /** World up axis inferred from the frames or the cloud (unit vector). */
+  up: [number, number, number];
+}
+
+export interface SceneListEntry {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** A file from an <input webkitdirectory> or a drop, with its path relative to the chosen root. */
+export interface DroppedFile {
+  path: string;
+  file: File;
+}
+
+export interface FrameImage {
+  index: number;
+  width: number;
+  height: number;
+  /** width*height*3 RGB bytes. */
+  rgb: Uint8Array;
+  /** Optional width*height heat values in 0..1 (NaN = none), the query projected into the frame. */
+  heat?: Float32Array;
+}
+
+export type ProgressListener = (p: Progress) => void;
+
+export interface PipelineApi {
+  ping(): Promise<PingReply>;
+  listScenes(): Promise<SceneListEntry[]>;
+  /** Opens a built-in scene (the demo room, or the generated placeholder cloud). */
+  openBuiltInScene(id: string, onProgress?: ProgressListener): Promise<SceneSummary>;
+  /** Opens a scene from user files (a folder through webkitdirectory or drag-and-drop). */
+  openFiles(files: DroppedFile[], onProgress?: ProgressListener): Promise<SceneSummary>;
+  /** The current scene's cloud at the largest level that fits `budget` points. */
+  getViewCloud(budget: number): Promise<ViewCloud>;
+  /** Per displayed point view counts of the current extraction (NaN if none). */
+  getViewCounts(): Promise<PointScores | undefined>;
+  /** One frame's colour image, with the last query's scores projected into it when present. */
+  getFrameImage(index: number): Promise<FrameImage>;
+}

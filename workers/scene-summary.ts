@@ -1,0 +1,64 @@
+/** Plain-data views of a Scene for the viewer (no lazy loaders, no big arrays). */
+import { sceneInfo } from '../src/pipeline/scene/scene-info';
+import type { Scene } from '../src/pipeline/scene/types';
+import type { SceneSummary, ViewFrame, ViewObject } from './pipeline-api';
+
+/** Snaps a direction to the nearest axis when it is within ~25 degrees of it. */
+function snapToAxis(v: [number, number, number]): [number, number, number] {
+  const len = Math.hypot(v[0], v[1], v[2]);
+  if (!(len > 1e-9)) return [0, 0, 1];
+  const u = v.map((c) => c / len) as [number, number, number];
+  const a = [0, 1, 2].reduce((best, i) => (Math.abs(u[i]) > Math.abs(u[best]) ? i : best), 0);
+  if (Math.abs(u[a]) < 0.9) return u;
+  const s: [number, number, number] = [0, 0, 0];
+  s[a] = Math.sign(u[a]);
+  return s;
+}
+
+/**
+ * World up: cameras are held mostly level, so up is minus the mean camera y axis (OpenCV y points
+ * down). Without frames, rooms are flatter than wide: the axis of least extent, pointing +.
+ */
+export function inferUp(scene: Scene): [number, number, number] {
+  if (scene.frames.length > 0) {
+    const sum: [number, number, number] = [0, 0, 0];
+    for (const f of scene.frames) {
+      const m = f.cameraToWorld;
+      sum[0] -= m[1];
+      sum[1] -= m[5];
+      sum[2] -= m[9];
+    }
+    return snapToAxis(sum);
+  }
+  const p = scene.cloud?.positions;
+  if (!p || p.length < 3) return [0, 0, 1];
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < p.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      min[a] = Math.min(min[a], p[i + a]);
+      max[a] = Math.max(max[a], p[i + a]);
+    }
+  }
+  const ext = max.map((v, a) => v - min[a]);
+  const a = ext.indexOf(Math.min(...ext));
+  const up: [number, number, number] = [0, 0, 0];
+  up[a] = 1;
+  return up;
+}
+
+export async function summarizeScene(id: string, scene: Scene): Promise<SceneSummary> {
+  const frames: ViewFrame[] = scene.frames.map((f) => ({
+    index: f.index,
+    name: f.name,
+    intrinsics: { ...f.intrinsics },
+    cameraToWorld: Array.from(f.cameraToWorld),
+  }));
+  const objects: ViewObject[] = (scene.objects ?? []).map((o) => ({
+    id: o.id,
+    label: o.label,
+    colorName: o.colorName,
+    aabb: { min: [...o.aabb.min], max: [...o.aabb.max] },
+  }));
+  return { id, info: await sceneInfo(scene), frames, objects, up: inferUp(scene) };
+}
