@@ -1,18 +1,25 @@
 import type { CliCommand } from '../command';
-import { CliUsageError } from '../args';
+import { CliUsageError, flagNumber } from '../args';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
 import { sceneInfo } from '../../pipeline/scene/scene-info';
 
 export const infoCommand: CliCommand = {
   name: 'info',
-  usage: 'info <path>',
-  summary: 'detect a scene format and print its frames, intrinsics, points, bounds and objects',
+  usage: 'info <path> [--stride k] [--voxel m] [--no-reconstruct]',
+  summary:
+    'detect a scene format and print its frames, intrinsics, points, bounds and objects ' +
+    '(RGB-D-only scenes: points reconstructed from every k-th frame)',
   async run(args, io) {
     const path = args.positionals[0];
     if (!path) throw new CliUsageError('info needs a path to a scene folder or file');
     const source = await NodeFileSource.open(path);
     const scene = await openScene(source, { onWarning: io.warn });
-    return sceneInfo(scene);
+    return sceneInfo(scene, {
+      reconstruct: args.flags['no-reconstruct'] !== true,
+      frameStride: flagNumber(args, 'stride'),
+      voxelSize: flagNumber(args, 'voxel'),
+      onProgress: (p) => io.progress(`${p.stage} ${p.done}/${p.total} ${p.unit ?? ''}`),
+    });
   },
 };
