@@ -247,26 +247,25 @@ export function encodeFeatureField(
     eigBasis = topEigenvectors(m, dim, maxK, 20).basis;
   }
   const excCost = 4 + 2 * dim;
-  let bestK = dim;
+  let bestK = cands[0];
   if (cands.length > 1) {
-    let bestBytes = Infinity;
-    const coef = new Float64Array(dim);
-    const codes = new Int8Array(dim);
+    // Project each sample point once onto the largest basis; smaller K use the prefix.
     const x = new Float64Array(dim);
+    const coefAll = new Float64Array(sample.length * Math.max(maxK, 1));
+    const coef = new Float64Array(dim);
+    for (let s = 0; s < sample.length && maxK > 0; s++) {
+      encodeOne(features, sample[s], dim, maxK, eigBasis, x, coef, new Int8Array(maxK), 0);
+      coefAll.set(coef.subarray(0, maxK), s * maxK);
+    }
+    const codes = new Int8Array(dim);
+    let bestBytes = Infinity;
     for (const K of cands) {
       let bad = 0;
-      for (const i of sample) {
-        const cos = encodeOne(
-          features,
-          i,
-          dim,
-          K,
-          K === dim ? undefined : eigBasis,
-          x,
-          coef,
-          codes,
-          0,
-        ).cosine;
+      for (let s = 0; s < sample.length; s++) {
+        const cos =
+          K === dim
+            ? encodeOne(features, sample[s], dim, K, undefined, x, coef, codes, 0).cosine
+            : quantisedCosine(coefAll.subarray(s * maxK, s * maxK + K), K, codes);
         if (!(cos >= minCosine)) bad++;
       }
       const frac = sample.length ? bad / sample.length : 0;
@@ -276,7 +275,7 @@ export function encodeFeatureField(
         bestK = K;
       }
     }
-  } else bestK = cands[0];
+  }
 
   const K = bestK;
   const basis = K === dim ? new Float32Array(0) : eigBasis.slice(0, K * dim);
@@ -352,6 +351,19 @@ export function encodeFeatureField(
       meanCosine: seenCount ? sumCos / seenCount : NaN,
     },
   );
+}
+
+/** Cosine between a unit vector with basis coefficients `coef` and its int8 quantisation. */
+function quantisedCosine(coef: Float64Array, K: number, codes: Int8Array): number {
+  const scale = quantise(coef, K, codes, 0);
+  if (scale === 0) return 0;
+  let dot = 0;
+  let nsq = 0;
+  for (let k = 0; k < K; k++) {
+    dot += coef[k] * codes[k];
+    nsq += codes[k] * codes[k];
+  }
+  return dot / Math.sqrt(nsq);
 }
 
 /**
