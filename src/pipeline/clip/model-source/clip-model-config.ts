@@ -1,0 +1,106 @@
+/**
+ * Reads the parts of config.json and preprocessor_config.json the pipeline depends on, and
+ * refuses configurations our preprocessing would silently get wrong.
+ */
+import { CLIP_PREPROCESS_DEFAULTS, CLIP_TOKENIZER_DEFAULTS } from '../../defaults';
+import { ModelError } from '../../errors';
+
+export interface ClipModelConfig {
+  modelId: string;
+  /** ONNX variant loaded. */
+  variant: string;
+  /** Embedding dimension D (config.json projection_dim, checked against the graphs). */
+  dim: number;
+  contextLength: number;
+  /** Text vocabulary size from config.json, when given. */
+  vocabSize?: number;
+  imageSize: number;
+  imageMean: readonly number[];
+  imageStd: readonly number[];
+}
+
+function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+  } catch (err) {
+    throw new ModelError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ModelError(`${file}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+const isPositiveInt = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+export interface ParsedConfig {
+  projectionDim?: number;
+  contextLength: number;
+  vocabSize?: number;
+}
+
+export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig {
+  const json = parseJson(bytes, file);
+  const text = (
+    typeof json.text_config === 'object' && json.text_config !== null ? json.text_config : {}
+  ) as Record<string, unknown>;
+  const dim = json.projection_dim;
+  if (dim !== undefined && !isPositiveInt(dim))
+    throw new ModelError(
+      `${file}: projection_dim ${JSON.stringify(dim)} is not a positive integer`,
+    );
+  const ctx = text.max_position_embeddings ?? CLIP_TOKENIZER_DEFAULTS.contextLength;
+  if (!isPositiveInt(ctx) || ctx < 2)
+    throw new ModelError(
+      `${file}: text_config.max_position_embeddings ${JSON.stringify(ctx)} is not a context length`,
+    );
+  const vocab = text.vocab_size;
+  if (vocab !== undefined && !isPositiveInt(vocab))
+    throw new ModelError(
+      `${file}: text_config.vocab_size ${JSON.stringify(vocab)} is not a positive integer`,
+    );
+  return { projectionDim: dim, contextLength: ctx, vocabSize: vocab };
+}
+
+function sizeOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    const side = v.shortest_edge ?? v.height;
+    if (typeof side === 'number' && (v.width === undefined || v.width === side)) return side;
+  }
+  return undefined;
+}
+
+function sameVector(a: unknown, b: readonly number[]): boolean {
+  return (
+    Array.isArray(a) &&
+    a.length === b.length &&
+    a.every((v, i) => typeof v === 'number' && Math.abs(v - b[i]) < 1e-6)
+  );
+}
+
+/** Checks the preprocessor matches what src/pipeline/clip/preprocess does (CLIP's constants). */
+export function checkPreprocessorConfig(bytes: Uint8Array, file: string): void {
+  const json = parseJson(bytes, file);
+  const { imageSize, mean, std } = CLIP_PREPROCESS_DEFAULTS;
+  if (json.image_mean !== undefined && !sameVector(json.image_mean, mean)) {
+    throw new ModelError(
+      `${file}: image_mean ${JSON.stringify(json.image_mean)} is not CLIP's [${mean.join(', ')}], which this pipeline applies`,
+    );
+  }
+  if (json.image_std !== undefined && !sameVector(json.image_std, std)) {
+    throw new ModelError(
+      `${file}: image_std ${JSON.stringify(json.image_std)} is not CLIP's [${std.join(', ')}], which this pipeline applies`,
+    );
+  }
+  for (const key of ['crop_size', 'size'] as const) {
+    if (json[key] === undefined) continue;
+    const side = sizeOf(json[key]);
+    if (side !== imageSize)
+      throw new ModelError(
+        `${file}: ${key} ${JSON.stringify(json[key])} is not ${imageSize}x${imageSize}`,
+      );
+  }
+}
