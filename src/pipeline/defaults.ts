@@ -122,3 +122,17 @@ export const QUERY_DEFAULTS = {
   /** Location-token bins per axis (3D-LLM's 256-voxel grid, `<loc0>`..`<loc255>`). */
   locationBins: 256,
 } as const;
+
+/** The generated demo room (issue 3): the bundled default scene and grounding ground truth. */
+export const DEMO_ROOM_DEFAULTS = {
+  seed: 7,
+  /** Rendered view size in pixels. */
+  width: 320,
+  height: 240,
+  /** Number of RGB-D views on the camera loop. */
+  views: 24,
+  horizontalFovDeg: 65,
+  /** Point cloud grid spacing on object surfaces and on floor/walls/ceiling, metres. */
+  objectPointSpacing: 0.01,
+  shellPointSpacing: 0.025,
+} as const;

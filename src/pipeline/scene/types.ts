@@ -105,7 +105,9 @@ export type SceneFormat =
   | 'redwood'
   | 'tum'
   | 'nerfstudio'
-  | 'bundle';
+  | 'bundle'
+  /** Built in memory by our own code (the demo room), not read from files. */
+  | 'generated';
 
 export interface Scene {
   /** Display name (folder or file name). */
