@@ -1,0 +1,227 @@
+/**
+ * Multi-view fusion of per-view feature maps onto points, with OpenScene's rules
+ * (scripts/feature_fusion/fusion_util.py, PointCloudToImageMapper.compute_mapping + the mean in
+ * its fusion scripts):
+ * - camera = inverse(cameraToWorld) · world point (general 4×4 inverse, like np.linalg.inv);
+ * - u = (x·fx)/z + cx, v = (y·fy)/z + cy, rounded half-to-even like np.round;
+ * - inside when cut ≤ u < W − cut and cut ≤ v < H − cut, with OpenScene's 10 px border scaled
+ *   to the depth image width (10 px at 640);
+ * - visible when |D(u,v) − z| ≤ 0.25·D(u,v) against the sensed depth in metres; invalid depth
+ *   (raw value in `invalidValues`) rejects; points behind the camera are rejected;
+ * - the fused feature is the mean over the passing views; per-point view counts are kept and
+ *   points no view sees stay (count 0, feature 0).
+ *
+ * One pass per view over typed arrays, no allocation per point. Projection, border and
+ * occlusion use the depth image and its intrinsics; the feature is read from the view's
+ * low-res feature map at the same camera ray projected with the colour intrinsics.
+ */
+import { FEATURE_DEFAULTS } from '../defaults';
+import { BudgetError, UnsupportedError } from '../errors';
+import { invert, isFiniteMatrix } from '../geometry/mat4';
+import type { DepthImage, Intrinsics, Mat4 } from '../scene/types';
+
+/** A view's features on a coarse grid of cells over the colour image. */
+export interface FeatureMap {
+  cellsX: number;
+  cellsY: number;
+  /** Cell size in colour-image pixels. */
+  cellWidth: number;
+  cellHeight: number;
+  /** Feature dimension (the accumulation dimension). */
+  dim: number;
+  /** cellsY×cellsX×dim, row-major. */
+  features: Float32Array;
+}
+
+export interface FusionView {
+  /** For messages. */
+  name: string;
+  cameraToWorld: Mat4;
+  /** Intrinsics of the depth image (projection, border and occlusion). */
+  depthIntrinsics: Intrinsics;
+  /** Intrinsics of the colour image the feature map covers. */
+  colorIntrinsics: Intrinsics;
+  depth: DepthImage;
+  featureMap: FeatureMap;
+}
+
+export interface FusionRules {
+  visibilityThreshold: number;
+  /** Border cut in depth pixels; default OpenScene's 10 px scaled by depth width / 640. */
+  borderPx?: number;
+}
+
+export const OPENSCENE_RULES: FusionRules = {
+  visibilityThreshold: FEATURE_DEFAULTS.visibilityThreshold,
+};
+
+/** np.round: nearest integer, ties to even. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function borderCut(depthWidth: number, rules: FusionRules): number {
+  return rules.borderPx ?? Math.round((FEATURE_DEFAULTS.borderPxAt640 * depthWidth) / 640);
+}
+
+/** World-to-camera for a pose, or a clear error for NaN / singular poses. */
+export function worldToCameraChecked(cameraToWorld: Mat4, name: string): Mat4 {
+  if (!isFiniteMatrix(cameraToWorld))
+    throw new UnsupportedError(`frame ${name}: pose has non-finite values`);
+  const inv = invert(cameraToWorld);
+  if (!inv) throw new UnsupportedError(`frame ${name}: pose is singular`);
+  return inv;
+}
+
+/** Depth in metres per pixel (float64, raw / scale as numpy does), 0 where invalid. */
+export function depthInMetres(depth: DepthImage): Float64Array {
+  const out = new Float64Array(depth.width * depth.height);
+  const lut = new Float64Array(65536);
+  for (let r = 0; r < 65536; r++) lut[r] = r / depth.depthScale;
+  lut[0] = 0;
+  for (const v of depth.invalidValues) if (v >= 0 && v < 65536) lut[v] = 0;
+  for (let i = 0; i < out.length; i++) out[i] = lut[depth.data[i]];
+  return out;
+}
+
+/**
+ * Sums and counts per point, one view at a time. `finish()` turns sums into means in place.
+ */
+export class FusionAccumulator {
+  readonly count: number;
+  readonly sums: Float32Array;
+  readonly viewCounts: Uint16Array;
+  /** Point-views tested and passed, for throughput figures. */
+  pointViewsTested = 0;
+  pointViewsPassed = 0;
+  private finished = false;
+
+  constructor(
+    readonly positions: Float32Array,
+    readonly dim: number,
+    readonly rules: FusionRules = OPENSCENE_RULES,
+    maxBytes: number = FEATURE_DEFAULTS.maxAccumulatorBytes,
+  ) {
+    this.count = Math.floor(positions.length / 3);
+    const bytes = this.count * dim * 4;
+    if (bytes > maxBytes) {
+      throw new BudgetError(
+        `fusion needs ${(bytes / 2 ** 20).toFixed(0)} MiB for ${this.count} points × ${dim} dims, over the ` +
+          `${(maxBytes / 2 ** 20).toFixed(0)} MiB budget: voxel-downsample the cloud or raise the budget`,
+      );
+    }
+    this.sums = new Float32Array(this.count * dim);
+    this.viewCounts = new Uint16Array(this.count);
+  }
+
+  /** Fuses one view; returns how many points it saw. */
+  addView(view: FusionView): number {
+    if (this.finished) throw new UnsupportedError('FusionAccumulator: addView after finish');
+    const map = view.featureMap;
+    if (map.dim !== this.dim) {
+      throw new UnsupportedError(
+        `frame ${view.name}: feature map has ${map.dim} dims, expected ${this.dim}`,
+      );
+    }
+    const m = worldToCameraChecked(view.cameraToWorld, view.name);
+    const depth = view.depth;
+    const W = depth.width;
+    const H = depth.height;
+    if (depth.data.length !== W * H) {
+      throw new UnsupportedError(
+        `frame ${view.name}: depth has ${depth.data.length} values for ${W}×${H}`,
+      );
+    }
+    const di = view.depthIntrinsics;
+    const ci = view.colorIntrinsics;
+    const depthM = depthInMetres(depth);
+    const cut = borderCut(W, this.rules);
+    const thr = this.rules.visibilityThreshold;
+    const fx = di.fx;
+    const fy = di.fy;
+    const cx = di.cx;
+    const cy = di.cy;
+    // Colour pixel → cell: the same camera ray through the colour intrinsics.
+    const sameIntrinsics = ci.fx === di.fx && ci.fy === di.fy && ci.cx === di.cx && ci.cy === di.cy;
+    const cfx = ci.fx;
+    const cfy = ci.fy;
+    const ccx = ci.cx;
+    const ccy = ci.cy;
+    const invCellW = 1 / map.cellWidth;
+    const invCellH = 1 / map.cellHeight;
+    const cellsX = map.cellsX;
+    const cellsY = map.cellsY;
+    const feats = map.features;
+    const D = this.dim;
+    const sums = this.sums;
+    const counts = this.viewCounts;
+    const pos = this.positions;
+    const m0 = m[0],
+      m1 = m[1],
+      m2 = m[2],
+      m3 = m[3];
+    const m4 = m[4],
+      m5 = m[5],
+      m6 = m[6],
+      m7 = m[7];
+    const m8 = m[8],
+      m9 = m[9],
+      m10 = m[10],
+      m11 = m[11];
+    const n = this.count;
+    let passed = 0;
+    for (let i = 0; i < n; i++) {
+      const x = pos[i * 3];
+      const y = pos[i * 3 + 1];
+      const z = pos[i * 3 + 2];
+      const pz = m8 * x + m9 * y + m10 * z + m11;
+      if (!(pz > 0)) continue;
+      const px = m0 * x + m1 * y + m2 * z + m3;
+      const py = m4 * x + m5 * y + m6 * z + m7;
+      const fu = (px * fx) / pz + cx;
+      const fv = (py * fy) / pz + cy;
+      let u = Math.round(fu);
+      if (u - fu === 0.5 && u % 2 !== 0) u -= 1;
+      let v = Math.round(fv);
+      if (v - fv === 0.5 && v % 2 !== 0) v -= 1;
+      if (u < cut || v < cut || u >= W - cut || v >= H - cut) continue;
+      const d = depthM[v * W + u];
+      if (!(d > 0) || Math.abs(d - pz) > thr * d) continue;
+      let cu: number;
+      let cv: number;
+      if (sameIntrinsics) {
+        cu = u;
+        cv = v;
+      } else {
+        cu = (px * cfx) / pz + ccx;
+        cv = (py * cfy) / pz + ccy;
+      }
+      let gx = Math.floor((cu + 0.5) * invCellW);
+      let gy = Math.floor((cv + 0.5) * invCellH);
+      gx = gx < 0 ? 0 : gx >= cellsX ? cellsX - 1 : gx;
+      gy = gy < 0 ? 0 : gy >= cellsY ? cellsY - 1 : gy;
+      const src = (gy * cellsX + gx) * D;
+      const dst = i * D;
+      for (let k = 0; k < D; k++) sums[dst + k] += feats[src + k];
+      if (counts[i] < 65535) counts[i]++;
+      passed++;
+    }
+    this.pointViewsTested += n;
+    this.pointViewsPassed += passed;
+    return passed;
+  }
+
+  /** Means in place (unseen points stay 0); returns the feature array (N×dim). */
+  finish(): Float32Array {
+    if (!this.finished) {
+      const D = this.dim;
+      for (let i = 0; i < this.count; i++) {
+        const c = this.viewCounts[i];
+        if (c > 1) for (let k = 0; k < D; k++) this.sums[i * D + k] /= c;
+      }
+      this.finished = true;
+    }
+    return this.sums;
+  }
+}
