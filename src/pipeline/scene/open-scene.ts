@@ -11,6 +11,8 @@ import { sevenScenesReader } from './readers/seven-scenes';
 import { tumReader } from './readers/tum';
 import { bundleReader } from './bundle/bundle-reader';
 import { plyReader } from './readers/ply';
+import { scannetReader } from './readers/scannet';
+import { sensReader } from './readers/sens';
 
 export interface OpenSceneOptions {
   signal?: AbortSignal;
@@ -31,7 +33,9 @@ export interface SceneReader {
  */
 export const READERS: SceneReader[] = [
   bundleReader,
-  // H2: ScanNet folder, .sens go here (before the RGB-D folder readers).
+  scannetReader,
+  // A lone .sens file (a ScanNet folder with its .txt is claimed above).
+  sensReader,
   // RGB-D folders, most explicit manifest first (a Redwood folder is detected by any *.log).
   nerfstudioReader,
   sevenScenesReader,

@@ -8,6 +8,7 @@ import type { FileSource } from '../../io/file-source';
 import { basename, dirname, joinPath } from '../../io/file-source';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import { parsePly, sourcePath } from '../readers/ply';
+import { parseJsonBytes } from './json';
 import type { DepthImage, GtObject, RgbdFrame, RgbImage, Scene } from '../types';
 import {
   BUNDLE_MANIFEST,
@@ -24,19 +25,6 @@ export function findManifest(paths: string[]): string | undefined {
     if (best === undefined || p.split('/').length < best.split('/').length) best = p;
   }
   return best;
-}
-
-function parseJson(bytes: Uint8Array, file: string): unknown {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    throw new ParseError(
-      m ? { file, byteOffset: Number(m[1]) } : { file },
-      `invalid JSON: ${(err as Error).message}`,
-    );
-  }
 }
 
 /** Little-endian 32-bit values from bytes, with a length check. */
@@ -62,7 +50,7 @@ export async function readSceneBundle(
   const display = (rel: string) => sourcePath(source, at(rel));
   const manifestFile = display(BUNDLE_MANIFEST);
   const manifest = validateManifest(
-    parseJson(await source.read(manifestPath), manifestFile),
+    parseJsonBytes(await source.read(manifestPath), manifestFile),
     manifestFile,
   );
   const warnings = [...manifest.warnings];
