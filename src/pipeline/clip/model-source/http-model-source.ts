@@ -19,6 +19,8 @@ export interface HttpModelSourceOptions {
   id?: string;
   cache?: ModelFileCache;
   fetch?: FetchLike;
+  /** Least time between download progress events, ms (default 50). */
+  progressIntervalMs?: number;
 }
 
 function absolute(url: string): string {
@@ -71,7 +73,12 @@ export class HttpModelSource implements ModelSource {
       });
       return cached;
     }
-    const bytes = await fetchBytes(url, { ...options, fetch: this.options.fetch, label: path });
+    const bytes = await fetchBytes(url, {
+      ...options,
+      fetch: this.options.fetch,
+      label: path,
+      progressIntervalMs: this.options.progressIntervalMs,
+    });
     // Only complete downloads reach here; a full quota must not fail the load.
     await cache?.put(url, bytes).catch(() => undefined);
     return bytes;
@@ -90,6 +97,7 @@ export interface HubModelSourceOptions {
   /** Default: Cache Storage where available; pass null for none. */
   cache?: ModelFileCache | null;
   fetch?: FetchLike;
+  progressIntervalMs?: number;
 }
 
 export function hubModelSource(options: HubModelSourceOptions = {}): HttpModelSource {
@@ -104,6 +112,7 @@ export function hubModelSource(options: HubModelSourceOptions = {}): HttpModelSo
     variant: options.variant ?? 'quantized',
     cache: options.cache === null ? undefined : (options.cache ?? defaultModelCache()),
     fetch: options.fetch,
+    progressIntervalMs: options.progressIntervalMs,
   });
 }
 

@@ -1,0 +1,54 @@
+// Test helper: tiny CLIP-shaped graphs with one thing wrong at a time.
+import { GraphBuilder } from '../../../../src/pipeline/clip/onnx/graph-builder';
+
+export function tinyVisionModel(
+  o: { inputName?: string; outputName?: string; side?: number; dim?: number } = {},
+): Uint8Array {
+  const side = o.side ?? 224;
+  const dim = o.dim ?? 64;
+  const g = new GraphBuilder('tiny_vision');
+  const x = g.input(o.inputName ?? 'pixel_values', 'float', ['batch_size', 3, side, side]);
+  const pooled = g.node('ReduceMean', [x], { axes: { ints: [2, 3] }, keepdims: { int: 0 } });
+  const w = g.floats(
+    'w',
+    [3, dim],
+    Array.from({ length: 3 * dim }, (_, i) => ((i * 7) % 5) - 2),
+  );
+  g.output(g.node('MatMul', [pooled, w], {}, o.outputName ?? 'image_embeds'), 'float', [
+    'batch_size',
+    dim,
+  ]);
+  return g.encode();
+}
+
+export function tinyTextModel(
+  o: {
+    inputName?: string;
+    outputName?: string;
+    dim?: number;
+    vocab?: number;
+    seq?: number | string;
+  } = {},
+): Uint8Array {
+  const dim = o.dim ?? 64;
+  const vocab = o.vocab ?? 600;
+  const g = new GraphBuilder('tiny_text');
+  const ids = g.input(o.inputName ?? 'input_ids', 'int64', [
+    'batch_size',
+    o.seq ?? 'sequence_length',
+  ]);
+  const table = g.floats(
+    'table',
+    [vocab, dim],
+    Array.from({ length: vocab * dim }, (_, i) => (i % 3) - 1),
+  );
+  const rows = g.node('Gather', [table, ids], { axis: { int: 0 } });
+  const summed = g.node(
+    'ReduceSum',
+    [rows, g.int64s('axes', [1], [1])],
+    { keepdims: { int: 0 } },
+    o.outputName ?? 'text_embeds',
+  );
+  g.output(summed, 'float', ['batch_size', dim]);
+  return g.encode();
+}
