@@ -107,12 +107,19 @@ export const QUERY_DEFAULTS = {
   /**
    * Automatic threshold: median + fraction·(high − median) of the seen points' scores, where
    * high is the `thresholdHighQuantile` quantile (a robust maximum). Scale-free, so the same rule
-   * serves relevancy and raw cosine.
+   * serves relevancy and raw cosine; for LERF relevancy it is applied on the logit scale.
    */
   thresholdFraction: 0.5,
   thresholdHighQuantile: 0.999,
   /** Voxel side (metres) for clustering: 26-connected occupied voxels form one cluster. */
   clusterVoxelSize: 0.05,
+  /**
+   * Grow the voxel for sparse clouds: when the cloud has fewer than `clusterMinPointsPerVoxel`
+   * points per occupied voxel, scale it by sqrt(wanted / measured), at most `clusterMaxVoxelFactor`×.
+   */
+  adaptClusterVoxel: true,
+  clusterMinPointsPerVoxel: 4,
+  clusterMaxVoxelFactor: 8,
   /** Clusters with fewer points are dropped as noise. */
   minClusterPoints: 10,
   /** Box extents per axis: this quantile and its complement of the cluster's coordinates. */

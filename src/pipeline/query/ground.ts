@@ -1,0 +1,117 @@
+/**
+ * Scores → grounded boxes: threshold (automatic by default), cluster the points above it in
+ * metres, one robust box per cluster, ranked, top-k, each with its location tokens.
+ */
+import { QUERY_DEFAULTS } from '../defaults';
+import { encodeBoxToTokens, type SceneNormalization } from '../../tokens/location-tokens';
+import { clusterBoxes } from './cluster-boxes';
+import { clusterVoxelSizeFor } from './cluster-voxel-size';
+import {
+  NegativeSimilarityCache,
+  scorePoints,
+  type NegativeSet,
+  type ScoreOptions,
+} from './relevancy';
+import { autoThreshold, selectAboveThreshold } from './threshold';
+import type { GroundedBox, GroundingResult, SimilarityField } from './types';
+import { clusterPoints } from './voxel-clusters';
+
+export interface GroundingOptions {
+  /** A fixed threshold; otherwise the automatic rule (see threshold.ts). */
+  threshold?: number;
+  thresholdFraction: number;
+  thresholdHighQuantile: number;
+  clusterVoxelSize: number;
+  /** Grow the voxel for clouds sparser than it (see cluster-voxel-size.ts). */
+  adaptClusterVoxel: boolean;
+  minClusterPoints: number;
+  boxExtentQuantile: number;
+  topK: number;
+  locationBins: number;
+  /** When given, every box carries its location tokens. */
+  normalization?: SceneNormalization;
+}
+
+export type QueryOptions = GroundingOptions & ScoreOptions;
+
+export function resolveQueryOptions(options: Partial<QueryOptions> = {}): QueryOptions {
+  return {
+    mode: options.mode ?? QUERY_DEFAULTS.scoreMode,
+    temperature: options.temperature ?? QUERY_DEFAULTS.temperature,
+    threshold: options.threshold,
+    thresholdFraction: options.thresholdFraction ?? QUERY_DEFAULTS.thresholdFraction,
+    thresholdHighQuantile: options.thresholdHighQuantile ?? QUERY_DEFAULTS.thresholdHighQuantile,
+    clusterVoxelSize: options.clusterVoxelSize ?? QUERY_DEFAULTS.clusterVoxelSize,
+    adaptClusterVoxel: options.adaptClusterVoxel ?? QUERY_DEFAULTS.adaptClusterVoxel,
+    minClusterPoints: options.minClusterPoints ?? QUERY_DEFAULTS.minClusterPoints,
+    boxExtentQuantile: options.boxExtentQuantile ?? QUERY_DEFAULTS.boxExtentQuantile,
+    topK: options.topK ?? QUERY_DEFAULTS.topK,
+    locationBins: options.locationBins ?? QUERY_DEFAULTS.locationBins,
+    normalization: options.normalization,
+  };
+}
+
+/** Boxes from per-point scores (NaN = unseen, never selected). */
+export function groundScores(
+  scores: Float32Array,
+  positions: Float32Array,
+  options: GroundingOptions & Partial<ScoreOptions>,
+): GroundingResult {
+  if (positions.length !== scores.length * 3) {
+    throw new RangeError(`${scores.length} scores but ${positions.length / 3} points`);
+  }
+  const threshold =
+    options.threshold ??
+    autoThreshold(scores, {
+      fraction: options.thresholdFraction,
+      highQuantile: options.thresholdHighQuantile,
+      logistic: options.mode === 'lerf',
+    });
+  const selected = selectAboveThreshold(scores, threshold);
+  const voxelSize = options.adaptClusterVoxel
+    ? clusterVoxelSizeFor(positions, options.clusterVoxelSize, {
+        minPointsPerVoxel: QUERY_DEFAULTS.clusterMinPointsPerVoxel,
+        maxFactor: QUERY_DEFAULTS.clusterMaxVoxelFactor,
+      })
+    : options.clusterVoxelSize;
+  const clusters = clusterPoints(positions, selected, voxelSize);
+  const ranked = clusterBoxes(
+    positions,
+    selected,
+    clusters.labels,
+    clusters.clusterCount,
+    scores,
+    threshold,
+    { extentQuantile: options.boxExtentQuantile, minPoints: options.minClusterPoints },
+  );
+  const boxes: GroundedBox[] = ranked
+    .slice(0, Math.max(0, Math.floor(options.topK)))
+    .map((box, i) => ({
+      rank: i + 1,
+      ...box,
+      ...(options.normalization
+        ? { tokens: encodeBoxToTokens(box, options.normalization, options.locationBins) }
+        : {}),
+    }));
+  return {
+    scores,
+    threshold,
+    selectedCount: selected.length,
+    clusterVoxelSize: clusters.voxelSize,
+    boxes,
+  };
+}
+
+/** Scores the field for one unit query embedding, then grounds it. */
+export function groundQuery(
+  field: SimilarityField,
+  positions: Float32Array,
+  queryEmbedding: Float32Array,
+  negatives: NegativeSet | null,
+  options: Partial<QueryOptions> = {},
+  cache?: NegativeSimilarityCache,
+): GroundingResult {
+  const resolved = resolveQueryOptions(options);
+  const scores = scorePoints(field, queryEmbedding, negatives, resolved, cache);
+  return groundScores(scores, positions, resolved);
+}
