@@ -88,6 +88,22 @@ export interface FrameImage {
 
 export type ProgressListener = (p: Progress) => void;
 
+/** A box decoded from location tokens (text from the user or an LLM: rendered as text only). */
+export interface TokenBox {
+  label: string;
+  tokens: string;
+  min: [number, number, number];
+  max: [number, number, number];
+  swappedAxes: number[];
+}
+
+export interface TokenParseReply {
+  boxes: TokenBox[];
+  diagnostics: { severity: 'error' | 'warning'; code: string; message: string }[];
+  /** The normalisation used (centroid, radius), from the feature bundle or the cloud. */
+  normalization: { centroid: [number, number, number]; radius: number };
+}
+
 export interface PipelineApi {
   ping(): Promise<PingReply>;
   listScenes(): Promise<SceneListEntry[]>;
@@ -101,4 +117,10 @@ export interface PipelineApi {
   getViewCounts(): Promise<PointScores | undefined>;
   /** One frame's colour image, with the last query's scores projected into it when present. */
   getFrameImage(index: number): Promise<FrameImage>;
+  /** Finds every six-token `<locK>` run in free text and decodes it to a box in metres. */
+  parseTokens(text: string): Promise<TokenParseReply>;
+  /** The six location tokens of a box in metres. */
+  encodeTokens(min: [number, number, number], max: [number, number, number]): Promise<string>;
+  /** Aborts the long job in flight (open, reconstruct, extract); it rejects with CancelledError. */
+  cancel(): Promise<void>;
 }

@@ -4,8 +4,11 @@
  */
 import * as Comlink from 'comlink';
 import { UnsupportedError } from '../src/pipeline/errors';
+import { sceneNormalisation } from '../src/pipeline/features/voxel-tokens';
 import { openScene } from '../src/pipeline/scene/open-scene';
+import { ensureCloud } from '../src/pipeline/scene/reconstruct';
 import type { Scene } from '../src/pipeline/scene/types';
+import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
 import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from './cloud-levels';
 import type {
@@ -16,6 +19,7 @@ import type {
   ProgressListener,
   SceneListEntry,
   SceneSummary,
+  TokenParseReply,
   ViewCloud,
 } from './pipeline-api';
 import { placeholderScene } from './placeholder-scene';
@@ -31,9 +35,25 @@ interface OpenState {
   levelsBudget?: number;
   /** The level last sent to the viewer: per-point values are gathered with its indices. */
   shown?: CloudLevel;
+  /** Centroid and radius for location tokens (the feature bundle's once extracted). */
+  normalization?: SceneNormalization;
 }
 
 let current: OpenState | undefined;
+/** The long job in flight; `cancel()` aborts it. */
+let job: AbortController | undefined;
+
+/** Runs long work with an AbortSignal that `cancel()` (or a newer job) fires. */
+async function longJob<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  job?.abort();
+  const controller = new AbortController();
+  job = controller;
+  try {
+    return await work(controller.signal);
+  } finally {
+    if (job === controller) job = undefined;
+  }
+}
 
 const BUILT_IN: SceneListEntry[] = [
   {
@@ -43,9 +63,27 @@ const BUILT_IN: SceneListEntry[] = [
   },
 ];
 
-async function open(id: string, scene: Scene): Promise<SceneSummary> {
+/** Makes the scene current; scenes with frames but no cloud get one reconstructed. */
+async function open(
+  id: string,
+  scene: Scene,
+  signal: AbortSignal,
+  onProgress?: ProgressListener,
+): Promise<SceneSummary> {
+  await ensureCloud(scene, { signal, onProgress: (p) => onProgress?.(p) });
   current = { id, scene };
   return summarizeScene(id, scene);
+}
+
+function normalizationOf(state: OpenState): SceneNormalization {
+  if (!state.normalization) {
+    const positions = state.scene.cloud?.positions;
+    if (!positions || positions.length === 0) {
+      throw new UnsupportedError('Location tokens need a scene with points');
+    }
+    state.normalization = sceneNormalisation(positions);
+  }
+  return state.normalization;
 }
 
 function requireScene(): OpenState {
@@ -67,17 +105,21 @@ const api: PipelineApi = {
   },
 
   async openBuiltInScene(id: string, onProgress?: ProgressListener) {
-    onProgress?.({ stage: 'open', done: 0, total: 1, message: `opening ${id}` });
-    if (id === 'shapes') return open(id, placeholderScene());
-    throw new UnsupportedError(`Unknown built-in scene: ${id}`);
+    return longJob(async (signal) => {
+      onProgress?.({ stage: 'open', done: 0, total: 1, message: `opening ${id}` });
+      if (id === 'shapes') return open(id, placeholderScene(), signal, onProgress);
+      throw new UnsupportedError(`Unknown built-in scene: ${id}`);
+    });
   },
 
   async openFiles(files: DroppedFile[], onProgress?: ProgressListener) {
     if (files.length === 0) throw new UnsupportedError('No files were given');
-    const source = BlobFileSource.fromDropped(files);
-    onProgress?.({ stage: 'open', done: 0, total: files.length, unit: 'files' });
-    const scene = await openScene(source);
-    return open(`files:${source.name}`, scene);
+    return longJob(async (signal) => {
+      const source = BlobFileSource.fromDropped(files);
+      onProgress?.({ stage: 'open', done: 0, total: files.length, unit: 'files' });
+      const scene = await openScene(source, { signal });
+      return open(`files:${source.name}`, scene, signal, onProgress);
+    });
   },
 
   async getViewCloud(budget: number): Promise<ViewCloud> {
@@ -130,6 +172,36 @@ const api: PipelineApi = {
     const rgb = img.data.slice();
     const out: FrameImage = { index, width: img.width, height: img.height, rgb };
     return Comlink.transfer(out, [rgb.buffer]);
+  },
+
+  async parseTokens(text: string): Promise<TokenParseReply> {
+    const normalization = normalizationOf(requireScene());
+    const parsed = parseLocationTokens(String(text), { normalization });
+    return {
+      boxes: parsed.boxes
+        .filter((b) => b.box)
+        .map((b) => ({
+          label: b.label,
+          tokens: b.tokens,
+          min: b.box!.min,
+          max: b.box!.max,
+          swappedAxes: b.swappedAxes,
+        })),
+      diagnostics: parsed.diagnostics.map((d) => ({
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+      })),
+      normalization: { centroid: [...normalization.centroid], radius: normalization.radius },
+    };
+  },
+
+  async encodeTokens(min, max) {
+    return encodeBoxToTokens({ min, max }, normalizationOf(requireScene()));
+  },
+
+  async cancel() {
+    job?.abort();
   },
 };
 

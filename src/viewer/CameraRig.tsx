@@ -24,22 +24,33 @@ export function CameraRig() {
   const flyTo = useApp((s) => s.flyTo);
   const up = scene?.up ?? [0, 0, 1];
 
-  // Fit the whole scene when it changes: look from a raised corner.
+  // Fit the scene (cloud and cameras) when it changes: from behind the cameras, looking the way
+  // they mostly look, raised along up; without frames, from a raised corner.
   useEffect(() => {
     const b = scene?.info.bounds;
     const min = new Vector3(...(b?.min ?? [-1, -1, -1]));
     const max = new Vector3(...(b?.max ?? [1, 1, 1]));
+    const forward = new Vector3();
+    for (const f of scene?.frames ?? []) {
+      const m = f.cameraToWorld;
+      const eye = new Vector3(m[3], m[7], m[11]);
+      min.min(eye);
+      max.max(eye);
+      forward.add(new Vector3(m[2], m[6], m[10]));
+    }
     const center = min.clone().add(max).multiplyScalar(0.5);
     const radius = Math.max(0.5, max.distanceTo(min) / 2);
     camera.up.set(up[0], up[1], up[2]);
     const upV = new Vector3(...up);
-    const side = Math.abs(upV.x) > 0.9 ? new Vector3(0, 1, 0) : new Vector3(1, 0, 0);
-    const dir = side
-      .clone()
-      .add(new Vector3().crossVectors(upV, side))
-      .add(upV.clone())
-      .normalize();
-    camera.position.copy(center).addScaledVector(dir, radius * 2.2);
+    forward.addScaledVector(upV, -forward.dot(upV));
+    let dir: Vector3;
+    if (forward.lengthSq() > 1e-6) {
+      dir = forward.normalize().negate().add(upV.clone().multiplyScalar(0.8)).normalize();
+    } else {
+      const side = Math.abs(upV.x) > 0.9 ? new Vector3(0, 1, 0) : new Vector3(1, 0, 0);
+      dir = side.clone().add(new Vector3().crossVectors(upV, side)).add(upV).normalize();
+    }
+    camera.position.copy(center).addScaledVector(dir, radius * 2);
     camera.near = radius / 1000;
     camera.far = radius * 100;
     camera.updateProjectionMatrix();

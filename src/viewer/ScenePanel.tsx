@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { openBuiltIn, openFiles } from './controller';
+import { openBuiltIn, openFiles, showFrame } from './controller';
 import { filesFromDrop, filesFromInput } from './dropped-files';
 import { reportError, useApp } from './store';
 
@@ -16,6 +16,7 @@ export function ScenePanel() {
   const status = useApp((s) => s.status);
   const folderInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const [frameNumber, setFrameNumber] = useState(0);
   const inputId = useId();
   const filesId = useId();
 
@@ -102,6 +103,30 @@ export function ScenePanel() {
             </dd>
           ))}
         </dl>
+      ) : null}
+      {scene && scene.frames.length > 0 ? (
+        <div className="row">
+          <label htmlFor={`${inputId}-frame`}>Frame</label>
+          <input
+            id={`${inputId}-frame`}
+            type="number"
+            min={0}
+            max={scene.frames.length - 1}
+            value={frameNumber}
+            onChange={(e) => setFrameNumber(Number(e.target.value))}
+          />
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              const frame =
+                scene.frames[Math.min(scene.frames.length - 1, Math.max(0, frameNumber))];
+              if (frame) showFrame(frame.index);
+            }}
+          >
+            Show frame
+          </button>
+        </div>
       ) : null}
     </section>
   );

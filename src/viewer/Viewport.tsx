@@ -1,5 +1,7 @@
 import { Canvas } from '@react-three/fiber';
+import { Boxes } from './Boxes';
 import { CameraRig } from './CameraRig';
+import { Frusta } from './Frusta';
 import { PointCloud } from './PointCloud';
 import { useApp } from './store';
 
@@ -8,6 +10,7 @@ export const BACKGROUND = '#14171c';
 /** The 3D view: renders on demand only (SwiftShader and laptops alike). */
 export function Viewport() {
   const cloud = useApp((s) => s.cloud);
+  const showFrusta = useApp((s) => s.showFrusta);
   return (
     <div className="viewport" data-testid="viewport">
       <Canvas
@@ -28,6 +31,8 @@ export function Viewport() {
       >
         <color attach="background" args={[BACKGROUND]} />
         {cloud && cloud.positions.length > 0 ? <PointCloud cloud={cloud} /> : null}
+        <Boxes />
+        {showFrusta ? <Frusta /> : null}
         <CameraRig />
       </Canvas>
     </div>

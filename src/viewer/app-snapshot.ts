@@ -29,6 +29,9 @@ export function appSnapshot() {
     heatRange: [...s.heatRange],
     boxes: structuredClone(s.boxes),
     selectedBox: s.selectedBox,
+    selectedTokens: s.selectedTokens,
+    tokenDiagnostics: [...s.tokenDiagnostics],
+    normalization: s.normalization ? structuredClone(s.normalization) : undefined,
     frameImage: s.frameImage
       ? { index: s.frameImage.index, width: s.frameImage.width, height: s.frameImage.height }
       : undefined,

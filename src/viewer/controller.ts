@@ -4,7 +4,7 @@
  */
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
 import type { DroppedFile } from '../../workers/pipeline-api';
-import { getState, reportError, setState } from './store';
+import { getState, reportError, setState, type ViewBox } from './store';
 
 let client: PipelineClient | undefined;
 
@@ -92,4 +92,46 @@ export async function showFrame(index: number): Promise<void> {
     const frameImage = await api().getFrameImage(index);
     setState({ frameImage });
   });
+}
+
+/** Selects a box (result, token box or GT), flies to it and fills in its tokens. */
+export async function selectBox(box: ViewBox): Promise<void> {
+  const center = [0, 1, 2].map((a) => (box.min[a] + box.max[a]) / 2) as [number, number, number];
+  const radius = Math.hypot(...[0, 1, 2].map((a) => box.max[a] - box.min[a])) / 2;
+  setState({ selectedBox: box.key, selectedTokens: box.tokens, flyTo: { center, radius } });
+  if (box.tokens) return;
+  try {
+    const tokens = await api().encodeTokens(box.min, box.max);
+    setState((s) => ({
+      selectedTokens: s.selectedBox === box.key ? tokens : s.selectedTokens,
+    }));
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+let tokenBoxSeq = 0;
+
+/** Parses pasted LLM output; its boxes replace earlier token boxes. */
+export async function showTokenBoxes(text: string): Promise<void> {
+  await busy('Reading location tokens…', async () => {
+    const reply = await api().parseTokens(text);
+    const boxes: ViewBox[] = reply.boxes.map((b) => ({
+      key: `tokens-${++tokenBoxSeq}`,
+      min: b.min,
+      max: b.max,
+      label: b.label || 'box',
+      tokens: b.tokens,
+      source: 'tokens',
+    }));
+    setState((s) => ({
+      boxes: [...s.boxes.filter((b) => b.source !== 'tokens'), ...boxes],
+      tokenDiagnostics: reply.diagnostics.map((d) => `${d.severity}: ${d.message}`),
+      normalization: reply.normalization,
+    }));
+  });
+}
+
+export async function cancelWork(): Promise<void> {
+  await client?.api.cancel();
 }

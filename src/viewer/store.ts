@@ -56,6 +56,12 @@ export interface AppState {
   showFrusta: boolean;
   boxes: ViewBox[];
   selectedBox?: string;
+  /** Location tokens of the selected box (computed when the box has none). */
+  selectedTokens?: string;
+  /** Messages from the last token parse (text from our parser, shown as text). */
+  tokenDiagnostics: string[];
+  /** Scene normalisation (centroid, radius) the location tokens were decoded with. */
+  normalization?: { centroid: [number, number, number]; radius: number };
   /** The camera flies here when this object changes. */
   flyTo?: { center: [number, number, number]; radius: number };
   frameImage?: FrameImage;
@@ -78,6 +84,7 @@ export const initialState: AppState = {
   showGt: false,
   showFrusta: true,
   boxes: [],
+  tokenDiagnostics: [],
   framesDrawn: 0,
 };
 

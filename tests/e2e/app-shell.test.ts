@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binSize, encodeBoxToTokens } from '../../src/tokens';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
 import {
   countForegroundPixels,
@@ -50,6 +51,36 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     const { foreground, total, colourful } = await countForegroundPixels(png, BACKGROUND);
     expect(foreground / total).toBeGreaterThan(0.02);
     expect(colourful).toBeGreaterThan(500);
+    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+  });
+
+  it('turns six pasted location tokens into a box at the right place', async () => {
+    const { page } = browser;
+    // Learn the normalisation the app uses from a first parse, then encode the red solid's GT box
+    // here with the tokens library and paste it as LLM output.
+    const input = page.getByLabel('LLM output with <locK> tokens');
+    await input.fill('nothing yet <loc0><loc0><loc0><loc1><loc1><loc1>');
+    await page.getByRole('button', { name: 'Show boxes' }).click();
+    await page.waitForFunction(() => window.__app.normalization !== undefined);
+    const app = (await page.evaluate(() => window.__app)) as AppSnapshot;
+    const red = app.scene!.objects.find((o) => o.colorName === 'red')!;
+    const norm = app.normalization!;
+    const tokens = encodeBoxToTokens(red.aabb, norm);
+    await input.fill(`Sure! The red box is at ${tokens}.`);
+    await page.getByRole('button', { name: 'Show boxes' }).click();
+    await page.waitForFunction(
+      (t) => window.__app.boxes.some((b) => b.source === 'tokens' && b.tokens === t),
+      tokens,
+    );
+    const boxes = ((await page.evaluate(() => window.__app)) as AppSnapshot).boxes;
+    expect(boxes.filter((b) => b.source === 'tokens')).toHaveLength(1);
+    const box = boxes.find((b) => b.source === 'tokens')!;
+    expect(box.label).toBe('Sure! The red box is at');
+    const half = binSize(norm) / 2 + 1e-6;
+    for (let a = 0; a < 3; a++) {
+      expect(Math.abs(box.min[a] - red.aabb.min[a])).toBeLessThanOrEqual(half);
+      expect(Math.abs(box.max[a] - red.aabb.max[a])).toBeLessThanOrEqual(half);
+    }
     expect(browser.errors, browser.log.join('\n')).toEqual([]);
   });
 });

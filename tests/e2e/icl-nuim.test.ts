@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppSnapshot } from '../../src/viewer/app-snapshot';
+import {
+  countForegroundPixels,
+  hasChromium,
+  launchBrowser,
+  sharedRoot,
+  startPreview,
+  type BrowserSession,
+  type Preview,
+} from './harness';
+
+const iclFolder = path.join(sharedRoot, 'data', 'icl-nuim-livingroom1');
+const hasIcl = existsSync(path.join(iclFolder, 'trajectory.log'));
+if (!hasIcl) console.warn(`e2e: ${iclFolder} is missing; skipping the ICL-NUIM test`);
+if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
+
+const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
+
+describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input', () => {
+  let preview: Preview;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    preview = await startPreview();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.stop();
+  });
+
+  it('opens the folder, reconstructs its cloud, draws it with 211 frusta and shows a frame', async () => {
+    const { page } = browser;
+    await page.goto(preview.url);
+    await page.waitForFunction(
+      () => window.__app?.status === 'ready' && window.__app.pointCount > 0,
+    );
+    await page.getByTestId('folder-input').setInputFiles(iclFolder);
+    await page.waitForFunction(
+      () => window.__app?.scene?.info.format === 'redwood' && window.__app.status === 'ready',
+      null,
+      { timeout: 240_000 },
+    );
+    const app = (await page.evaluate(() => window.__app)) as AppSnapshot;
+    expect(app.errors).toEqual([]);
+    expect(app.scene?.frameCount).toBe(211);
+    expect(app.scene?.info.name).toBe('icl-nuim-livingroom1');
+    // A living room reconstructed at 2 cm: tens of thousands of points, metres across.
+    expect(app.pointCount).toBeGreaterThan(20_000);
+    const b = app.scene!.info.bounds!;
+    const diagonal = Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]);
+    expect(diagonal).toBeGreaterThan(2);
+    expect(diagonal).toBeLessThan(20);
+
+    await page.waitForFunction((n) => window.__app.framesDrawn > n, app.framesDrawn);
+    const withFrusta = await countForegroundPixels(
+      await page.locator('canvas').screenshot(),
+      BACKGROUND,
+    );
+    expect(withFrusta.foreground / withFrusta.total).toBeGreaterThan(0.05);
+    // The frusta are drawn: hiding them removes pixels.
+    const drawn = await page.evaluate(() => window.__app.framesDrawn);
+    await page.getByLabel('Camera frusta').uncheck();
+    await page.waitForFunction((n) => window.__app.framesDrawn > n, drawn);
+    const withoutFrusta = await countForegroundPixels(
+      await page.locator('canvas').screenshot(),
+      BACKGROUND,
+    );
+    expect(withFrusta.foreground - withoutFrusta.foreground).toBeGreaterThan(500);
+
+    // Open a frame's image (as clicking its frustum does) and check its pixels.
+    await page.getByLabel('Frame', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Show frame' }).click();
+    await page.waitForFunction(() => window.__app.frameImage?.index === 10);
+    const frame = (await page.evaluate(() => window.__app.frameImage))!;
+    expect([frame.width, frame.height]).toEqual([640, 480]);
+    const framePng = await page.getByTestId('frame-canvas').screenshot();
+    const framePixels = await countForegroundPixels(framePng, [0, 0, 0]);
+    expect(framePixels.foreground / framePixels.total).toBeGreaterThan(0.5);
+    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+  });
+});
