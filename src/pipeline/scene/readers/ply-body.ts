@@ -32,8 +32,11 @@ export interface ColumnTarget {
   offset: number;
 }
 
-/** Called per list property row (e.g. a face's vertex indices); values is reused between rows. */
-export type ListSink = (row: number, values: ArrayLike<number>, count: number) => void;
+/**
+ * Called per list property row (e.g. a face's vertex indices); values is reused between rows.
+ * Returns a reason string to reject the row (the decoder adds the file location).
+ */
+export type ListSink = (row: number, values: ArrayLike<number>, count: number) => string | void;
 
 export interface ElementRouting {
   columns: (ColumnTarget | undefined)[];
@@ -170,7 +173,8 @@ function readRowsBinary(reader: BinaryReader, el: PlyElement, routing: ElementRo
         }
         if (n > listBuf.length) listBuf = new Float64Array(n);
         for (let j = 0; j < n; j++) listBuf[j] = readScalar(reader, p.type);
-        sink(row, listBuf, n);
+        const problem = sink(row, listBuf, n);
+        if (problem) throw reader.error(problem, at);
       } else {
         const v = readScalar(reader, p.type);
         const target = routing.columns[k];
@@ -238,7 +242,8 @@ export function asciiBodyDecoder(bytes: Uint8Array, header: PlyHeader, file: str
             }
             if (len > listBuf.length) listBuf = new Float64Array(len);
             for (let j = 0; j < len; j++) listBuf[j] = nextNumber(p.type, `"${p.name}"`);
-            routing.lists[k]?.(row, listBuf, len);
+            const problem = routing.lists[k]?.(row, listBuf, len);
+            if (problem) throw new ParseError({ file, line }, problem);
           } else {
             const v = nextNumber(p.type, `"${p.name}" of ${el.name} ${row}`);
             const target = routing.columns[k];

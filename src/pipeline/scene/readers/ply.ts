@@ -121,7 +121,7 @@ export function parsePly(
     if (el === vertexEl) {
       decoder.element(el, vertexRouting);
     } else if (el.name === 'face' && !cloud.faces) {
-      const faces = new FaceCollector(el, n, file);
+      const faces = new FaceCollector(el, n);
       decoder.element(el, faces.routing());
       cloud.faces = faces.finish();
     } else {
@@ -157,7 +157,6 @@ class FaceCollector {
   constructor(
     private readonly el: PlyElement,
     private readonly vertexCount: number,
-    private readonly file: string,
   ) {
     this.out = new Uint32Array(Math.min(el.count, 1 << 24) * 3);
   }
@@ -171,14 +170,11 @@ class FaceCollector {
     return { columns: [], lists };
   }
 
-  private add(row: number, values: ArrayLike<number>, count: number): void {
+  private add(row: number, values: ArrayLike<number>, count: number): string | undefined {
     for (let j = 0; j < count; j++) {
       const v = values[j];
       if (!(v >= 0 && v < this.vertexCount)) {
-        throw new ParseError(
-          { file: this.file },
-          `face ${row} refers to vertex ${v}, but there are ${this.vertexCount} vertices`,
-        );
+        return `face ${row} refers to vertex ${v}, but there are ${this.vertexCount} vertices`;
       }
     }
     for (let j = 2; j < count; j++) {
@@ -191,6 +187,7 @@ class FaceCollector {
       this.out[this.used++] = values[j - 1];
       this.out[this.used++] = values[j];
     }
+    return undefined;
   }
 
   finish(): Uint32Array {

@@ -61,6 +61,8 @@ export interface SensHeader {
   frameCount: number;
   /** Byte offset of the first frame. */
   framesOffset: number;
+  /** Size of the whole file (bounds every read). */
+  fileSize: number;
 }
 
 export interface SensFrameEntry {
@@ -89,14 +91,22 @@ export interface SensReadOptions {
   onProgress?: ProgressCallback;
 }
 
+/** Reads exactly `length` bytes; checks the file size first so no buffer outgrows the file. */
 async function readExactly(
   source: FileSource,
   path: string,
   file: string,
+  fileSize: number,
   offset: number,
   length: number,
   what: string,
 ): Promise<BinaryReader> {
+  if (offset + length > fileSize) {
+    throw new ParseError(
+      { file, byteOffset: Math.min(offset, fileSize) },
+      `unexpected end of file reading ${what} (${length} bytes at ${offset}, file has ${fileSize})`,
+    );
+  }
   const bytes = await source.readRange(path, offset, length);
   const reader = new BinaryReader(bytes, file, offset);
   reader.need(length, what);
@@ -112,7 +122,7 @@ function checkIntrinsics(m: Float64Array, reader: BinaryReader, at: number, what
 export async function readSensHeader(source: FileSource, path: string): Promise<SensHeader> {
   const file = sourcePath(source, path);
   const fileSize = await source.size(path);
-  const head = await readExactly(source, path, file, 0, 12, 'header');
+  const head = await readExactly(source, path, file, fileSize, 0, 12, 'header');
   const version = head.u32('version');
   if (version !== SENS_VERSION) {
     throw head.error(`unsupported .sens version ${version} (expected ${SENS_VERSION})`, 0);
@@ -122,7 +132,7 @@ export async function readSensHeader(source: FileSource, path: string): Promise<
     throw head.error(`sensor name length ${nameLength} is absurd`, 4);
   }
   const restBytes = nameLength + 4 * 64 + 2 * 4 + 4 * 4 + 4 + 8;
-  const r = await readExactly(source, path, file, 12, restBytes, 'header');
+  const r = await readExactly(source, path, file, fileSize, 12, restBytes, 'header');
   const sensorName = r.string(nameLength, 'sensor name');
   const matAt = r.offset;
   const colorIntrinsics = r.f32Array(16, 'colour intrinsics');
@@ -182,6 +192,7 @@ export async function readSensHeader(source: FileSource, path: string): Promise<
     depthShift,
     frameCount,
     framesOffset,
+    fileSize,
   };
 }
 
@@ -207,6 +218,7 @@ export async function indexSensFile(
       source,
       path,
       file,
+      fileSize,
       offset,
       SENS_FRAME_HEADER_BYTES,
       `frame ${i} header`,
@@ -245,7 +257,7 @@ export async function indexSensFile(
 
   let imuFrameCount = 0;
   if (fileSize - offset >= 8) {
-    const r = await readExactly(source, path, file, offset, 8, 'IMU frame count');
+    const r = await readExactly(source, path, file, fileSize, offset, 8, 'IMU frame count');
     const count = r.u64('IMU frame count');
     if (count * SENS_IMU_FRAME_BYTES !== fileSize - offset - 8) {
       warnings.push(
@@ -283,7 +295,15 @@ export async function loadSensColor(
 ): Promise<RgbImage> {
   const file = sourcePath(source, path);
   const what = `frame ${entry.index} colour`;
-  const r = await readExactly(source, path, file, entry.colorOffset, entry.colorSize, what);
+  const r = await readExactly(
+    source,
+    path,
+    file,
+    header.fileSize,
+    entry.colorOffset,
+    entry.colorSize,
+    what,
+  );
   const { colorWidth: w, colorHeight: h } = header;
   let img: RgbImage;
   if (header.colorCompression === SENS_COLOR_COMPRESSION.raw) {
@@ -319,7 +339,15 @@ export async function loadSensDepth(
 ): Promise<DepthImage> {
   const file = sourcePath(source, path);
   const what = `frame ${entry.index} depth`;
-  const r = await readExactly(source, path, file, entry.depthOffset, entry.depthSize, what);
+  const r = await readExactly(
+    source,
+    path,
+    file,
+    header.fileSize,
+    entry.depthOffset,
+    entry.depthSize,
+    what,
+  );
   const { depthWidth: w, depthHeight: h } = header;
   const expected = w * h * 2;
   let raw: Uint8Array;
