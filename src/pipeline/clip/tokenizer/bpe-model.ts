@@ -6,6 +6,9 @@ export const END_OF_WORD = '</w>';
 export const START_TOKEN = '<|startoftext|>';
 export const END_TOKEN = '<|endoftext|>';
 
+/** Ids must stay below this so that a pair of ids is an exact number key (id * base + id). */
+export const MAX_TOKEN_ID = 2 ** 24;
+
 /** What a loader hands to the tokenizer: a vocabulary, ranked merges and the special tokens. */
 export interface BpeModelSpec {
   /** Token string → id (CLIP: 49,408 entries; the offline encoder's is much smaller). */
@@ -35,14 +38,22 @@ export class BpeModel {
   /** Id of byte b's symbol, and of the symbol with `</w>` (a word's last byte). */
   readonly byteIds: Int32Array;
   readonly byteEndIds: Int32Array;
+  /**
+   * True when every merged symbol has one producing merge and every merge ranks after the merges
+   * producing its parts (true of real BPE tables). Then a merge never creates a pair that ranks
+   * before it, so the heap algorithm for long words gives exactly the reference result.
+   */
+  readonly mergesOrdered: boolean;
   private readonly rules = new Map<number, MergeRule>();
   private readonly pairBase: number;
 
   constructor(readonly spec: BpeModelSpec) {
     let maxId = -1;
     for (const id of spec.vocab.values()) {
-      if (!Number.isInteger(id) || id < 0) {
-        throw new ModelError(`${spec.source}: token id ${id} is not a non-negative integer`);
+      if (!Number.isInteger(id) || id < 0 || id >= MAX_TOKEN_ID) {
+        throw new ModelError(
+          `${spec.source}: token id ${id} is not an integer in [0, ${MAX_TOKEN_ID})`,
+        );
       }
       if (id > maxId) maxId = id;
     }
@@ -51,9 +62,9 @@ export class BpeModel {
       ['end', spec.endId],
       ['pad', spec.padId],
     ] as const) {
-      if (!Number.isInteger(id) || id < 0) {
+      if (!Number.isInteger(id) || id < 0 || id >= MAX_TOKEN_ID) {
         throw new ModelError(
-          `${spec.source}: ${name} token id ${id} is not a non-negative integer`,
+          `${spec.source}: ${name} token id ${id} is not an integer in [0, ${MAX_TOKEN_ID})`,
         );
       }
     }
@@ -89,6 +100,38 @@ export class BpeModel {
       // Like a Python dict built in rank order, a repeated pair keeps its last rank.
       this.rules.set(key, { rank, merged });
     });
+    this.mergesOrdered = this.checkMergeOrder();
+  }
+
+  private checkMergeOrder(): boolean {
+    const producerRank = new Map<number, number>();
+    for (const rule of this.rules.values()) {
+      if (producerRank.has(rule.merged)) return false;
+      producerRank.set(rule.merged, rule.rank);
+    }
+    for (const [key, rule] of this.rules) {
+      const left = Math.floor(key / this.pairBase);
+      const right = key - left * this.pairBase;
+      if ((producerRank.get(left) ?? -1) >= rule.rank) return false;
+      if ((producerRank.get(right) ?? -1) >= rule.rank) return false;
+    }
+    return true;
+  }
+
+  /** Initial symbols of a word: one per UTF-8 byte, the last one with `</w>`. */
+  private initialSymbols(bytes: Uint8Array): number[] {
+    const n = bytes.length;
+    const word: number[] = new Array<number>(n);
+    for (let i = 0; i < n - 1; i++) word[i] = this.byteIds[bytes[i]];
+    word[n - 1] = this.byteEndIds[bytes[n - 1]];
+    return word;
+  }
+
+  /** Ids of one word given as UTF-8 bytes (quadratic reference loop, or a heap for long words). */
+  encodeWordBytes(bytes: Uint8Array): number[] {
+    if (bytes.length === 0) return [];
+    if (bytes.length > LONG_WORD_BYTES && this.mergesOrdered) return this.encodeWordHeap(bytes);
+    return this.encodeWordReference(bytes);
   }
 
   get mergeCount(): number {
@@ -96,15 +139,12 @@ export class BpeModel {
   }
 
   /**
-   * BPE of one word given as UTF-8 bytes: repeatedly merge the lowest-ranked adjacent pair
-   * (every non-overlapping occurrence, left to right), as `SimpleTokenizer.bpe` does.
+   * BPE of one word exactly as `SimpleTokenizer.bpe`: repeatedly merge the lowest-ranked adjacent
+   * pair (every non-overlapping occurrence, left to right). O(n²) in the word length.
    */
-  encodeWordBytes(bytes: Uint8Array): number[] {
-    const n = bytes.length;
-    if (n === 0) return [];
-    let word: number[] = new Array<number>(n);
-    for (let i = 0; i < n - 1; i++) word[i] = this.byteIds[bytes[i]];
-    word[n - 1] = this.byteEndIds[bytes[n - 1]];
+  encodeWordReference(bytes: Uint8Array): number[] {
+    if (bytes.length === 0) return [];
+    let word = this.initialSymbols(bytes);
 
     const rules = this.rules;
     const base = this.pairBase;
@@ -131,5 +171,97 @@ export class BpeModel {
       word = next;
     }
     return word;
+  }
+
+  /**
+   * The same result in O(n log n) (as HF tokenizers' `Word::merge_all`): a min-heap of candidate
+   * merges keyed by (rank, position) over a linked list of symbols; stale entries are skipped.
+   */
+  encodeWordHeap(bytes: Uint8Array): number[] {
+    const n = bytes.length;
+    if (n === 0) return [];
+    const symbols = Int32Array.from(this.initialSymbols(bytes));
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    const alive = new Uint8Array(n).fill(1);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    const heap = new MinHeap();
+    const base = this.pairBase;
+    const pushPair = (pos: number) => {
+      const right = next[pos];
+      if (right < 0) return;
+      const rule = this.rules.get(symbols[pos] * base + symbols[right]);
+      if (rule !== undefined) heap.push(rule.rank * POSITION_RANGE + pos);
+    };
+    for (let i = 0; i < n - 1; i++) pushPair(i);
+    while (heap.size > 0) {
+      const key = heap.pop();
+      const rank = Math.floor(key / POSITION_RANGE);
+      const pos = key - rank * POSITION_RANGE;
+      const right = next[pos];
+      if (!alive[pos] || right < 0) continue;
+      const rule = this.rules.get(symbols[pos] * base + symbols[right]);
+      if (rule === undefined || rule.rank !== rank) continue; // stale entry
+      symbols[pos] = rule.merged;
+      alive[right] = 0;
+      next[pos] = next[right];
+      if (next[right] >= 0) prev[next[right]] = pos;
+      if (prev[pos] >= 0) pushPair(prev[pos]);
+      pushPair(pos);
+    }
+    const out: number[] = [];
+    for (let i = 0; i >= 0; i = next[i]) out.push(symbols[i]);
+    return out;
+  }
+}
+
+/** Words longer than this many bytes use the heap algorithm (when the merge table allows). */
+const LONG_WORD_BYTES = 64;
+/** Heap keys are rank * POSITION_RANGE + position: exact in a double for ranks < 2^21. */
+const POSITION_RANGE = 2 ** 32;
+
+/** A binary min-heap of numbers. */
+class MinHeap {
+  private items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(value);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent] <= value) break;
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    const n = items.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const child = r < n && items[r] < items[l] ? r : l;
+        if (items[child] >= last) break;
+        items[i] = items[child];
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
   }
 }

@@ -9,6 +9,8 @@ import { htmlUnescape } from './html-unescape';
  * `str.strip()` also strips the information separators U+001C..U+001F.
  */
 
+// Python's str.isspace() includes the information separators U+001C..U+001F.
+// eslint-disable-next-line no-control-regex
 const PY_STRIP_EDGES = /^[\p{White_Space}\x1c-\x1f]+|[\p{White_Space}\x1c-\x1f]+$/gu;
 const WHITESPACE_RUN = /\p{White_Space}+/gu;
 

@@ -12,13 +12,32 @@ export const CLIP_MERGE_COUNT = 49152 - 256 - 2;
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
+// Python's str.isspace() includes the information separators U+001C..U+001F.
+// eslint-disable-next-line no-control-regex
 const MERGE_SEPARATOR = /[\p{White_Space}\x1c-\x1f]+/u;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
 }
 
+/** Deflate cannot expand more than ~1032:1; a larger stated size is a corrupt trailer. */
+const MAX_DEFLATE_RATIO = 1032;
+/** CLIP's merges file is 1.4 MB uncompressed; refuse anything absurdly larger. */
+const MAX_MERGES_FILE_BYTES = 64 * 1024 * 1024;
+
 function gunzip(bytes: Uint8Array, file: string): Uint8Array {
+  // fflate allocates the output from the trailer's ISIZE: check it before trusting it.
+  const n = bytes.length;
+  const statedSize =
+    n >= 18
+      ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0
+      : -1;
+  if (statedSize < 0 || statedSize > MAX_MERGES_FILE_BYTES || statedSize > n * MAX_DEFLATE_RATIO) {
+    throw new ParseError(
+      { file, byteOffset: Math.max(0, n - 4) },
+      `gzip stream is truncated or states an impossible size (${statedSize} bytes)`,
+    );
+  }
   try {
     return gunzipSync(bytes);
   } catch (err) {
