@@ -241,7 +241,7 @@ export function encodeFeatureField(
       ? [Math.min(options.components, dim)]
       : [...candidateComponents(dim), dim];
   const maxK = Math.max(...cands.filter((k) => k < dim), 0);
-  let eigBasis = new Float32Array(0);
+  let eigBasis: Float32Array = new Float32Array(0);
   if (maxK > 0 && sample.length > 0) {
     const m = secondMoment(features, sample, dim, true);
     eigBasis = topEigenvectors(m, dim, maxK, 20).basis;
