@@ -5,6 +5,7 @@ import { decodeColorImage, decodeDepthPng } from '../../../src/pipeline/image/de
 import { encodeJpeg, encodePng16, encodePngRgb } from '../../../src/pipeline/image/encode';
 import { ParseError } from '../../../src/pipeline/errors';
 import type { RgbImage } from '../../../src/pipeline/scene/types';
+import { imageDifference } from '../../../src/pipeline/image/compare';
 
 /** A deterministic test image with smooth gradients and a hard edge. */
 function testImage(width: number, height: number): RgbImage {
@@ -148,5 +149,21 @@ describe('decodeDepthPng', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('imageDifference', () => {
+  it('measures max and mean absolute channel differences', () => {
+    const a = { width: 2, height: 1, data: new Uint8Array([0, 10, 20, 30, 40, 50]) };
+    const b = { width: 2, height: 1, data: new Uint8Array([3, 10, 20, 30, 40, 47]) };
+    expect(imageDifference(a, b)).toEqual({ maxAbs: 3, meanAbs: 1 });
+    expect(() => imageDifference(a, { ...b, width: 1 })).toThrow(RangeError);
+  });
+
+  it('the pure-JS and auto paths agree exactly in Node (no browser decoder here)', async () => {
+    const bytes = encodeJpeg(testImage(40, 30), 85);
+    const auto = await decodeColorImage(bytes, 'a.jpg');
+    const pure = await decodeColorImage(bytes, 'a.jpg', { decoder: 'pure-js' });
+    expect(imageDifference(auto, pure)).toEqual({ maxAbs: 0, meanAbs: 0 });
   });
 });
