@@ -97,7 +97,8 @@ async function read(
   let missing = 0;
   let withoutDepth = 0;
   const frames: RgbdFrame[] = [];
-  const sizeCache = new Map<string, { width: number; height: number }>();
+  let probedSize: { width: number; height: number } | undefined;
+  let probedDepthSize: { width: number; height: number } | undefined;
 
   for (let i = 0; i < json.frames.length; i++) {
     throwIfAborted(options.signal);
@@ -121,12 +122,9 @@ async function read(
     if (flX === undefined || cx === undefined || cy === undefined) {
       throw new ParseError({ file }, `${where}: intrinsics fl_x, cx and cy are required`);
     }
-    let size =
-      w !== undefined && h !== undefined ? { width: w, height: h } : sizeCache.get(colorPath);
-    if (!size) {
-      size = await probeImageSize(source, colorPath);
-      sizeCache.set(colorPath, size);
-    }
+    // Without w/h, probe one image and assume the rest match (loadColor checks each one).
+    let size = w !== undefined && h !== undefined ? { width: w, height: h } : probedSize;
+    if (!size) size = probedSize = await probeImageSize(source, colorPath);
     const intrinsics: Intrinsics = validateIntrinsics(
       { fx: flX, fy: flY ?? flX, cx, cy, width: size.width, height: size.height },
       file,
@@ -145,7 +143,7 @@ async function read(
         missing++;
         continue;
       }
-      depthSize = await probeImageSize(source, depthPath);
+      depthSize = probedDepthSize ??= await probeImageSize(source, depthPath);
     } else withoutDepth++;
     const scale = numberField(f, 'depth_unit_scale_factor', file, where) ?? topScale;
     if (!(scale > 0))
