@@ -1,0 +1,70 @@
+/**
+ * The entry point the worker and the CLI use: text → embedding (ClipEncoder) → scores straight
+ * from the compact field → grounded boxes with location tokens. Negative phrases' embeddings are
+ * cached per model, their similarity per field.
+ */
+import type { ClipEncoder } from '../clip/types';
+import { QUERY_DEFAULTS } from '../defaults';
+import type { SceneNormalization } from '../../tokens/location-tokens';
+import { groundScores, resolveQueryOptions, type QueryOptions } from './ground';
+import { NegativeSimilarityCache, scorePoints } from './relevancy';
+import { embedQueryText, negativeEmbeddingCache, NegativeEmbeddingCache } from './text-embedding';
+import type { GroundingResult, SimilarityField } from './types';
+
+export interface QueryScene {
+  field: SimilarityField;
+  /** N×3 metres, parallel to the field's points. */
+  positions: Float32Array;
+  /** The bundle's 3D-LLM normalisation; boxes get location tokens when present. */
+  normalization?: SceneNormalization;
+}
+
+export interface TextQueryOptions extends Partial<QueryOptions> {
+  /** Negative phrases for LERF relevancy (default: object, things, stuff, texture). */
+  negatives?: readonly string[];
+}
+
+export interface TextQueryResult extends GroundingResult {
+  text: string;
+  /** Milliseconds: text embedding, scoring, threshold + clustering + boxes. */
+  timings: { embedMs: number; scoreMs: number; groundMs: number };
+}
+
+export interface QueryCaches {
+  negativeEmbeddings: NegativeEmbeddingCache;
+  negativeSimilarity: NegativeSimilarityCache;
+}
+
+/** Process-wide caches (one worker, one CLI run). */
+export const defaultQueryCaches: QueryCaches = {
+  negativeEmbeddings: negativeEmbeddingCache,
+  negativeSimilarity: new NegativeSimilarityCache(),
+};
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export async function queryByText(
+  scene: QueryScene,
+  encoder: ClipEncoder,
+  text: string,
+  options: TextQueryOptions = {},
+  caches: QueryCaches = defaultQueryCaches,
+): Promise<TextQueryResult> {
+  const resolved = resolveQueryOptions({
+    ...options,
+    normalization: options.normalization ?? scene.normalization,
+  });
+  const t0 = now();
+  const query = await embedQueryText(encoder, text);
+  const phrases = options.negatives ?? QUERY_DEFAULTS.negatives;
+  const negatives =
+    resolved.mode === 'lerf' && phrases.length > 0
+      ? await caches.negativeEmbeddings.get(encoder, phrases)
+      : null;
+  const t1 = now();
+  const scores = scorePoints(scene.field, query, negatives, resolved, caches.negativeSimilarity);
+  const t2 = now();
+  const result = groundScores(scores, scene.positions, resolved);
+  const t3 = now();
+  return { ...result, text, timings: { embedMs: t1 - t0, scoreMs: t2 - t1, groundMs: t3 - t2 } };
+}
