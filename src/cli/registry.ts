@@ -1,6 +1,12 @@
 import type { CliCommand } from './command';
+import { embedTextCommand } from './commands/embed-text';
+import { evalCommand } from './commands/eval';
+import { export3dLlmCommand } from './commands/export-3dllm';
+import { extractCommand } from './commands/extract';
 import { infoCommand } from './commands/info';
+import { queryCommand } from './commands/query';
 import { tokenizeCommand } from './commands/tokenize';
+import { tokensCommand } from './commands/tokens';
 
 /** Every CLI command; one file per command under ./commands. Keep alphabetical. */
-export const COMMANDS: CliCommand[] = [infoCommand, tokenizeCommand];
+export const COMMANDS: CliCommand[] = [embedTextCommand, evalCommand, export3dLlmCommand, extractCommand, infoCommand, queryCommand, tokenizeCommand, tokensCommand];

@@ -23,6 +23,16 @@ export type AttributeSpec = Record<
   | { string: string }
 >;
 
+function toAttributes(attributes: AttributeSpec): OnnxAttribute[] {
+  return Object.entries(attributes).map(([name, spec]): OnnxAttribute => {
+    if ('float' in spec) return { name, type: 'float', value: spec.float };
+    if ('int' in spec) return { name, type: 'int', value: spec.int };
+    if ('ints' in spec) return { name, type: 'ints', value: spec.ints };
+    if ('floats' in spec) return { name, type: 'floats', value: spec.floats };
+    return { name, type: 'string', value: spec.string };
+  });
+}
+
 export class GraphBuilder {
   private readonly nodes: OnnxNode[] = [];
   private readonly initializers: OnnxTensor[] = [];
@@ -82,21 +92,32 @@ export class GraphBuilder {
     outputName?: string,
   ): string {
     const output = this.claim(outputName ?? `${opType.toLowerCase()}_${this.counter++}`);
-    const attrs: OnnxAttribute[] = Object.entries(attributes).map(([name, spec]) => {
-      if ('float' in spec) return { name, type: 'float', value: spec.float };
-      if ('int' in spec) return { name, type: 'int', value: spec.int };
-      if ('ints' in spec) return { name, type: 'ints', value: spec.ints };
-      if ('floats' in spec) return { name, type: 'floats', value: spec.floats };
-      return { name, type: 'string', value: spec.string };
-    });
     this.nodes.push({
       opType,
       inputs,
       outputs: [output],
       name: `${opType}_${this.nodes.length}`,
-      attributes: attrs,
+      attributes: toAttributes(attributes),
     });
     return output;
+  }
+
+  /** A node with several named outputs (e.g. Split). */
+  nodeMulti(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attributes: AttributeSpec = {},
+  ): string[] {
+    outputs.forEach((o) => this.claim(o));
+    this.nodes.push({
+      opType,
+      inputs,
+      outputs,
+      name: `${opType}_${this.nodes.length}`,
+      attributes: toAttributes(attributes),
+    });
+    return [...outputs];
   }
 
   graph(docString?: string): OnnxGraph {

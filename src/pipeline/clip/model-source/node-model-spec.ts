@@ -1,0 +1,85 @@
+// Node-only (CLI, tests, benches): turns a `--model` value into a ModelSource.
+//   offline (default)        the bundled encoder: public/models/offline-colors/ if generated,
+//                            else the same files built in memory
+//   hub | hub:OWNER/NAME     the Hugging Face hub (default Xenova/clip-vit-base-patch32),
+//                            cached in a directory (default ~/.cache/scene3d-llm/models)
+//   DIR                      a local model folder in the transformers.js layout
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ModelError } from '../../errors';
+import { NodeFileSource } from '../../io/node-file-source';
+import { OFFLINE_MODEL_ID, OFFLINE_MODEL_PATH } from '../offline/offline-spec';
+import { FolderModelSource } from './folder-model-source';
+import { hubModelSource } from './http-model-source';
+import { loadClipModel, type LoadClipModelOptions, type LoadedClipModel } from './load-clip-model';
+import { parseModelVariant, type ModelSource, type ModelVariant } from './model-source';
+import { NodeDirectoryModelCache } from './node-directory-model-cache';
+import { inMemoryOfflineModelSource } from './offline-model-source';
+
+export interface NodeModelSpecOptions {
+  /** 'quantized' | 'fp32' | 'fp16'; default: the hub's quantized, a folder's first available. */
+  variant?: string;
+  /** Directory cache for hub downloads. */
+  cacheDir?: string;
+  /** Hub base URL (a mirror, or a local server in tests). */
+  hubBaseUrl?: string;
+}
+
+const repoRoot = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export const DEFAULT_NODE_MODEL_CACHE_DIR = nodePath.join(
+  os.homedir(),
+  '.cache',
+  'scene3d-llm',
+  'models',
+);
+
+/** The generated offline model folder (public/models/offline-colors). */
+export function offlineModelFolder(): string {
+  return nodePath.join(repoRoot, 'public', ...OFFLINE_MODEL_PATH.split('/'));
+}
+
+function variantOf(text: string | undefined): ModelVariant | undefined {
+  if (text === undefined) return undefined;
+  const variant = parseModelVariant(text);
+  if (!variant)
+    throw new ModelError(`unknown model variant '${text}' (expected quantized, fp32 or fp16)`);
+  return variant;
+}
+
+export async function nodeModelSource(
+  spec = 'offline',
+  options: NodeModelSpecOptions = {},
+): Promise<ModelSource> {
+  const variant = variantOf(options.variant);
+  if (spec === 'offline') {
+    const folder = offlineModelFolder();
+    if (existsSync(nodePath.join(folder, 'onnx', 'vision_model.onnx'))) {
+      return new FolderModelSource(await NodeFileSource.open(folder), {
+        id: OFFLINE_MODEL_ID,
+        variant: 'fp32',
+      });
+    }
+    return inMemoryOfflineModelSource();
+  }
+  if (spec === 'hub' || spec.startsWith('hub:')) {
+    const repo = spec === 'hub' ? undefined : spec.slice(4);
+    return hubModelSource({
+      repo,
+      variant,
+      baseUrl: options.hubBaseUrl,
+      cache: new NodeDirectoryModelCache(options.cacheDir ?? DEFAULT_NODE_MODEL_CACHE_DIR),
+    });
+  }
+  return new FolderModelSource(await NodeFileSource.open(spec), { variant });
+}
+
+/** `nodeModelSource` + `loadClipModel`, for CLI commands. */
+export async function loadNodeClipModel(
+  spec: string | undefined,
+  options: NodeModelSpecOptions & LoadClipModelOptions = {},
+): Promise<LoadedClipModel> {
+  return loadClipModel(await nodeModelSource(spec, options), options);
+}
