@@ -21,7 +21,10 @@ import { readSensFrames } from './sens';
 const CLOUD_SUFFIX = '_vh_clean_2.ply';
 const LABELS_SUFFIX = '_vh_clean_2.labels.ply';
 const SEGS_SUFFIX = '_vh_clean_2.0.010000.segs.json';
-const AGGREGATION_SUFFIXES = ['.aggregation.json', '_vh_clean.aggregation.json'];
+// `<scene>.aggregation.json` indexes the segments of the _vh_clean_2 mesh; the
+// `_vh_clean.aggregation.json` next to it belongs to the high-resolution mesh and is not used.
+const AGGREGATION_SUFFIX = '.aggregation.json';
+const HIGH_RES_AGGREGATION_SUFFIX = '_vh_clean.aggregation.json';
 
 interface ScanNetFiles {
   root: string;
@@ -44,9 +47,9 @@ export function findScanNetFiles(paths: string[]): ScanNetFiles | undefined {
   } else {
     // No mesh: an aggregation file, or a .sens with its scene .txt, still makes a ScanNet scene.
     for (const p of paths) {
-      const agg = AGGREGATION_SUFFIXES.find((s) => p.endsWith(s));
-      if (agg) stem = p.slice(0, -agg.length);
-      else if (p.endsWith('.sens') && set.has(`${p.slice(0, -5)}.txt`)) stem = p.slice(0, -5);
+      if (p.endsWith(AGGREGATION_SUFFIX) && !p.endsWith(HIGH_RES_AGGREGATION_SUFFIX)) {
+        stem = p.slice(0, -AGGREGATION_SUFFIX.length);
+      } else if (p.endsWith('.sens') && set.has(`${p.slice(0, -5)}.txt`)) stem = p.slice(0, -5);
       if (stem !== undefined) {
         stemPath = p;
         break;
@@ -61,7 +64,7 @@ export function findScanNetFiles(paths: string[]): ScanNetFiles | undefined {
     cloud: has(stem + CLOUD_SUFFIX),
     labels: has(stem + LABELS_SUFFIX),
     segs: has(stem + SEGS_SUFFIX),
-    aggregation: AGGREGATION_SUFFIXES.map((s) => has(stem + s)).find(Boolean),
+    aggregation: has(stem + AGGREGATION_SUFFIX),
     meta: has(`${stem}.txt`),
     sens: has(`${stem}.sens`),
   };

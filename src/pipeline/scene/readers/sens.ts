@@ -312,18 +312,17 @@ export async function loadSensColor(
     }
     img = { width: w, height: h, data: r.bytes.slice() };
   } else if (
-    header.colorCompression === SENS_COLOR_COMPRESSION.jpeg ||
-    header.colorCompression === SENS_COLOR_COMPRESSION.png
+    header.colorCompression !== SENS_COLOR_COMPRESSION.unknown ||
+    entry.colorSize !== w * h * 3
   ) {
+    // JPEG, PNG, or "unknown": the decoder recognises the image by its magic bytes.
     try {
       img = await decodeColorImage(r.bytes, file);
     } catch (err) {
       rethrowAt(err, file, entry.colorOffset, what);
     }
   } else {
-    throw new UnsupportedError(
-      `${file}: colour compression type ${header.colorCompression} is not supported`,
-    );
+    img = { width: w, height: h, data: r.bytes.slice() };
   }
   if (img.width !== w || img.height !== h) {
     throw r.error(`${what} is ${img.width}x${img.height}, header says ${w}x${h}`, 0);
@@ -351,19 +350,25 @@ export async function loadSensDepth(
   const { depthWidth: w, depthHeight: h } = header;
   const expected = w * h * 2;
   let raw: Uint8Array;
-  if (header.depthCompression === SENS_DEPTH_COMPRESSION.zlib_ushort) {
+  const type = header.depthCompression;
+  if (type === SENS_DEPTH_COMPRESSION.occi_ushort) {
+    throw new UnsupportedError(
+      `${file}: depth compression occi_ushort (Occipital) is not supported`,
+    );
+  }
+  // "unknown": raw when the size says so, else try zlib.
+  const isRaw =
+    type === SENS_DEPTH_COMPRESSION.raw_ushort ||
+    (type === SENS_DEPTH_COMPRESSION.unknown && entry.depthSize === expected);
+  if (!isRaw) {
     try {
       // One spare sample: a stream that fills it is too long (and cannot balloon memory).
       raw = unzlibSync(r.bytes, { out: new Uint8Array(expected + 2) });
     } catch (err) {
       rethrowAt(err, file, entry.depthOffset, `${what}: corrupt zlib data`);
     }
-  } else if (header.depthCompression === SENS_DEPTH_COMPRESSION.raw_ushort) {
-    raw = r.bytes;
   } else {
-    throw new UnsupportedError(
-      `${file}: depth compression type ${header.depthCompression} is not supported`,
-    );
+    raw = r.bytes;
   }
   if (raw.length !== expected) {
     throw r.error(`${what} has ${raw.length} bytes, expected ${expected} (${w}x${h} uint16)`, 0);

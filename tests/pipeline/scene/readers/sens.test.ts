@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../../src/pipeline/errors';
+import { ParseError, UnsupportedError } from '../../../../src/pipeline/errors';
 import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source';
 import {
   indexSensFile,
@@ -241,5 +241,30 @@ describe('.sens reader', () => {
       new RegExp(`at byte ${index.frames[0].depthOffset}: frame 0 depth: corrupt zlib`),
     );
     expect((await frames[0].loadDepth()).data.length).toBe(DW * DH);
+  });
+
+  it('handles "unknown" compression by sniffing, and refuses occi depth', async () => {
+    const input = [pattern(0)];
+    const open = async (colorCompression: number, depthCompression: number) => {
+      // Write with known codecs, then patch the header's compression fields to the tested ones.
+      const bytes = writeSens(
+        {
+          ...baseOptions,
+          colorCompression: colorCompression === -1 ? 1 : colorCompression,
+          depthCompression: depthCompression === -1 ? 0 : Math.min(depthCompression, 1),
+        },
+        input,
+      );
+      const at = 4 + 8 + new TextEncoder().encode(baseOptions.sensorName).length + 256;
+      const view = new DataView(bytes.buffer);
+      view.setInt32(at, colorCompression, true);
+      view.setInt32(at + 4, depthCompression, true);
+      return (await readSensFrames(new MemoryFileSource({ 'u.sens': bytes }), 'u.sens')).frames[0];
+    };
+    const unknown = await open(-1, -1);
+    expect((await unknown.loadColor()).data).toEqual(input[0].color.data);
+    expect((await unknown.loadDepth()).data).toEqual(input[0].depth);
+    const occi = await open(1, 2);
+    await expect(occi.loadDepth()).rejects.toBeInstanceOf(UnsupportedError);
   });
 });
