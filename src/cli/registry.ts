@@ -1,4 +1,5 @@
 import type { CliCommand } from './command';
+import { embedImageCommand } from './commands/embed-image';
 import { embedTextCommand } from './commands/embed-text';
 import { evalCommand } from './commands/eval';
 import { export3dLlmCommand } from './commands/export-3dllm';
@@ -9,4 +10,4 @@ import { tokenizeCommand } from './commands/tokenize';
 import { tokensCommand } from './commands/tokens';
 
 /** Every CLI command; one file per command under ./commands. Keep alphabetical. */
-export const COMMANDS: CliCommand[] = [embedTextCommand, evalCommand, export3dLlmCommand, extractCommand, infoCommand, queryCommand, tokenizeCommand, tokensCommand];
+export const COMMANDS: CliCommand[] = [embedImageCommand, embedTextCommand, evalCommand, export3dLlmCommand, extractCommand, infoCommand, queryCommand, tokenizeCommand, tokensCommand];
