@@ -1,7 +1,9 @@
 /**
  * ICL-NUIM / Redwood / Open3D reconstruction-system layout: colour images in `color/` (or
- * `image/`, `rgb/`), 16-bit millimetre depth PNGs in `depth/`, and a Redwood `.log` trajectory
- * (per frame a line of three integers `id id n` then four rows of a 4x4 camera-to-world matrix).
+ * `image/`, `rgb/`, a folder named like `scene-color`), 16-bit millimetre depth PNGs in `depth/`
+ * (or a folder named like `scene-depth-clean`), and a Redwood trajectory (a `.log` file, or a
+ * `...traj....txt` file as the Redwood / ICL-NUIM downloads name it): per frame a line of three
+ * integers `id id n` then four rows of a 4x4 camera-to-world matrix.
  * Images pair up by sorted order and the first integer is the frame index. Intrinsics come from
  * `camera-intrinsics.txt` (3x3) or an Open3D intrinsics JSON when present, else the PrimeSense
  * defaults (525, 525, 319.5, 239.5) with a warning.
@@ -38,15 +40,40 @@ function imagesIn(paths: string[], dir: string, pattern: RegExp): string[] {
   return paths.filter((p) => dirname(p) === dir && pattern.test(p)).sort();
 }
 
+/** Child folder names of `root` that hold files. */
+function childDirs(paths: string[], root: string): string[] {
+  const names = new Set<string>();
+  for (const p of paths) {
+    const dir = dirname(p);
+    if (dir && dirname(dir) === root) names.add(basename(dir));
+  }
+  return [...names].sort();
+}
+
+/** Exact conventional names first, then names like `livingroom1-depth-clean`, `scene-color`. */
+function pickDir(names: string[], exact: string[], loose: RegExp, exclude?: RegExp): string[] {
+  const exactHits = exact.filter((n) => names.includes(n));
+  const looseHits = names.filter((n) => !exact.includes(n) && loose.test(n) && !exclude?.test(n));
+  return [...exactHits, ...looseHits];
+}
+
+function isTrajectoryFile(path: string): boolean {
+  const name = basename(path);
+  return /\.log$/i.test(name) || /traj[^/]*\.txt$/i.test(name);
+}
+
 function findLayout(paths: string[]): Layout | undefined {
-  for (const log of paths.filter((p) => p.endsWith('.log'))) {
+  for (const log of paths.filter(isTrajectoryFile)) {
     const root = dirname(log);
     const join = (d: string) => (root ? `${root}/${d}` : d);
-    const depths = imagesIn(paths, join('depth'), /\.png$/i);
-    if (depths.length === 0) continue;
-    for (const d of COLOR_DIRS) {
-      const colors = imagesIn(paths, join(d), /\.(jpe?g|png)$/i);
-      if (colors.length > 0) return { root, log, colors, depths };
+    const dirs = childDirs(paths, root);
+    for (const depthDir of pickDir(dirs, ['depth'], /depth/i)) {
+      const depths = imagesIn(paths, join(depthDir), /\.png$/i);
+      if (depths.length === 0) continue;
+      for (const colorDir of pickDir(dirs, COLOR_DIRS, /colou?r|rgb|image/i, /depth/i)) {
+        const colors = imagesIn(paths, join(colorDir), /\.(jpe?g|png)$/i);
+        if (colors.length > 0) return { root, log, colors, depths };
+      }
     }
   }
   return undefined;

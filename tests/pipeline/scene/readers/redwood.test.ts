@@ -33,6 +33,22 @@ describe('Redwood / ICL-NUIM reader', () => {
     await expectFramesSeeWall(scene.frames);
   });
 
+  it('accepts the download naming: livingroom1-color/, livingroom1-depth-clean/, *-traj.txt', async () => {
+    const { files, poses } = redwoodFiles();
+    const renamed: Record<string, Uint8Array> = {};
+    for (const [p, bytes] of Object.entries(files)) {
+      const q = p
+        .replace(/^color\//, 'lr/livingroom1-color/')
+        .replace(/^depth\//, 'lr/livingroom1-depth-clean/')
+        .replace(/^trajectory\.log$/, 'lr/livingroom1-traj.txt');
+      renamed[q] = bytes;
+    }
+    const scene = await openScene(new MemoryFileSource(renamed));
+    expect(scene.format).toBe('redwood');
+    expect(scene.frames).toHaveLength(3);
+    scene.frames.forEach((f, i) => expectPosesClose(f.cameraToWorld, poses[i]));
+  });
+
   it('assumes PrimeSense defaults with a warning when there is no intrinsics file', async () => {
     const { files } = redwoodFiles();
     const scene = await openScene(new MemoryFileSource(files));
