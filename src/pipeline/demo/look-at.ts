@@ -19,6 +19,8 @@ export function lookAtCameraToWorld(eye: Vec3, target: Vec3): Mat4 {
     m[row * 4 + 3] = eye[row];
   }
   m[15] = 1;
+  // No negative zeros: they would not survive a JSON round trip (bundle manifests).
+  for (let i = 0; i < 16; i++) m[i] += 0;
   return m;
 }
 

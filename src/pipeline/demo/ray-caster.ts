@@ -70,10 +70,11 @@ export function renderView(
       const object = hit.objectIndex >= 0 ? layout.objects[hit.objectIndex] : undefined;
       const base = object ? object.color : layout.shellColor;
       shadeSurface(base, hit.nx, hit.ny, hit.nz, x, y, z, hit.objectIndex + 2, rgb);
+      // One 32-bit hash per pixel, 10 bits of noise per channel.
+      const bits = hashToUnit(options.noiseSeed, options.viewIndex, i) * 4294967296;
       for (let c = 0; c < 3; c++) {
-        const noise =
-          (hashToUnit(options.noiseSeed, options.viewIndex, i, c) * 2 - 1) * PIXEL_NOISE_LEVELS;
-        color[i * 3 + c] = toByte(rgb[c] + noise);
+        const unit = ((bits >>> (10 * c)) & 1023) / 1023;
+        color[i * 3 + c] = toByte(rgb[c] + (unit * 2 - 1) * PIXEL_NOISE_LEVELS);
       }
       depth[i] = Math.min(65534, Math.max(1, Math.round(hit.t * DEMO_DEPTH_SCALE)));
       instances[i] = object ? object.id : -1;

@@ -154,29 +154,32 @@ export function intersectCylinder(
     const disc = b * b - 4 * a * cc;
     if (disc >= 0) {
       const sq = Math.sqrt(disc);
-      for (const t of [(-b - sq) / (2 * a), (-b + sq) / (2 * a)]) {
+      const t0 = (-b - sq) / (2 * a);
+      const t1 = (-b + sq) / (2 * a);
+      // The nearer root first; the farther one only matters if the nearer misses the height.
+      for (let r = 0; r < 2; r++) {
+        const t = r === 0 ? t0 : t1;
         if (t >= tMin && t < best) {
           const z = ray.oz + t * ray.dz;
           if (z >= c.zMin && z <= c.zMax) {
             best = t;
             bestKind = 1;
+            break;
           }
         }
       }
     }
   }
   if (ray.dz !== 0) {
-    for (const [zc, kind] of [
-      [c.zMin, 2],
-      [c.zMax, 3],
-    ] as const) {
+    for (let cap = 0; cap < 2; cap++) {
+      const zc = cap === 0 ? c.zMin : c.zMax;
       const t = (zc - ray.oz) / ray.dz;
       if (t >= tMin && t < best) {
         const x = fx + t * ray.dx;
         const y = fy + t * ray.dy;
         if (x * x + y * y <= r2) {
           best = t;
-          bestKind = kind;
+          bestKind = cap === 0 ? 2 : 3;
         }
       }
     }

@@ -133,7 +133,10 @@ function tryFurnish(rng: Rng, width: number, depth: number): RoomObject[] | unde
     let object: RoomObject | undefined;
     for (let a = 0; a < ATTEMPTS_PER_OBJECT && !object; a++) {
       const at = choosePlacement(rng, spec, local.primitives, placed, width, depth);
-      const primitives = local.primitives.map((p) => placePrimitive(p, at));
+      let primitives = local.primitives.map((p) => placePrimitive(p, at));
+      if (spec.rule === 'on-rug' || spec.rule === 'beside-table') {
+        primitives = standOnRug(primitives, placed.get('rug')!.aabb);
+      }
       const candidate: RoomObject = {
         id,
         label: spec.label,
@@ -223,6 +226,20 @@ function choosePlacement(
 }
 
 const at0 = (quarterTurns: number): Placement => ({ quarterTurns, x: 0, y: 0 });
+
+/**
+ * Legs whose centre is over the rug stand on it instead of passing through it, so no two
+ * solids overlap (a leg on the rug's very edge may hover by the rug's thickness).
+ */
+function standOnRug(primitives: Primitive[], rug: Aabb): Primitive[] {
+  return primitives.map((p) => {
+    if (p.kind !== 'box' || p.min[2] > 0) return p;
+    const cx = (p.min[0] + p.max[0]) / 2;
+    const cy = (p.min[1] + p.max[1]) / 2;
+    const over = cx >= rug.min[0] && cx <= rug.max[0] && cy >= rug.min[1] && cy <= rug.max[1];
+    return over ? { ...p, min: [p.min[0], p.min[1], rug.max[2]] } : p;
+  });
+}
 
 function fitsInRoom(b: Aabb, width: number, depth: number): boolean {
   const eps = 1e-9;

@@ -98,20 +98,25 @@ export class RoomTracer {
     ) {
       return false;
     }
-    let t = Infinity;
-    let axis = -1;
-    let sign = 0;
-    const d = [ray.dx, ray.dy, ray.dz];
-    const o = [ray.ox, ray.oy, ray.oz];
-    for (let a = 0; a < 3; a++) {
-      if (d[a] === 0) continue;
-      const ta = ((d[a] > 0 ? max[a] : min[a]) - o[a]) / d[a];
-      if (ta < t) {
-        t = ta;
-        axis = a;
-        sign = d[a] > 0 ? -1 : 1;
-      }
+    // Exit distance per axis (the origin is inside, so each is ≥ 0); the smallest wins.
+    const tx =
+      ray.dx > 0 ? (max[0] - ray.ox) / ray.dx : ray.dx < 0 ? (min[0] - ray.ox) / ray.dx : Infinity;
+    const ty =
+      ray.dy > 0 ? (max[1] - ray.oy) / ray.dy : ray.dy < 0 ? (min[1] - ray.oy) / ray.dy : Infinity;
+    const tz =
+      ray.dz > 0 ? (max[2] - ray.oz) / ray.dz : ray.dz < 0 ? (min[2] - ray.oz) / ray.dz : Infinity;
+    let t = tx;
+    let axis = tx < Infinity ? 0 : -1;
+    if (ty < t) {
+      t = ty;
+      axis = 1;
     }
+    if (tz < t) {
+      t = tz;
+      axis = 2;
+    }
+    const d = axis === 0 ? ray.dx : axis === 1 ? ray.dy : ray.dz;
+    const sign = d > 0 ? -1 : 1;
     if (axis < 0) return false;
     hit.t = t;
     hit.objectIndex = -1;

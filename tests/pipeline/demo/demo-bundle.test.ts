@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
+import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
+import { NodeFileSource } from '../../../src/pipeline/io/node-file-source';
+import { writeSceneBundle } from '../../../src/pipeline/scene/bundle/bundle-writer';
+import { openScene } from '../../../src/pipeline/scene/open-scene';
+
+const repo = path.resolve(__dirname, '../../..');
+const small = {
+  width: 64,
+  height: 48,
+  views: 4,
+  objectPointSpacing: 0.03,
+  shellPointSpacing: 0.06,
+};
+
+describe('demo room as a scene bundle', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'demo-room-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('round-trips through writeSceneBundle and openScene without loss', async () => {
+    const scene = generateDemoRoom(small);
+    const files = await writeSceneBundle(scene);
+    const back = await openScene(new MemoryFileSource(files, 'demo-room'));
+    expect(back.frames).toHaveLength(scene.frames.length);
+    expect(back.cloud!.positions).toEqual(scene.cloud!.positions);
+    expect(back.cloud!.colors).toEqual(scene.cloud!.colors);
+    expect(back.cloud!.instanceIds).toEqual(scene.cloud!.instanceIds);
+    expect(back.objects!.map((o) => [o.id, o.label, o.colorName, o.aabb])).toEqual(
+      scene.objects!.map((o) => [o.id, o.label, o.colorName, o.aabb]),
+    );
+    for (let k = 0; k < scene.frames.length; k++) {
+      const [a, b] = [scene.frames[k], back.frames[k]];
+      expect(Array.from(b.cameraToWorld)).toEqual(Array.from(a.cameraToWorld));
+      expect(b.intrinsics).toEqual(a.intrinsics);
+      expect((await b.loadColor()).data).toEqual((await a.loadColor()).data);
+      expect((await b.loadDepth()).data).toEqual((await a.loadDepth()).data);
+      expect(await b.loadInstances!()).toEqual(await a.loadInstances!());
+    }
+  });
+
+  it('npm run scenes writes a bundle, records its generator hash, and skips an up-to-date one', () => {
+    const out = path.join(tmp, 'room');
+    const run = (...extra: string[]) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scenes/generate.ts',
+          '--out',
+          out,
+          '--views',
+          '3',
+          '--width',
+          '48',
+          '--height',
+          '36',
+          ...extra,
+        ],
+        { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    expect(run()).toMatch(/wrote .*3 views 48x36/);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'scene.json'), 'utf8'));
+    expect(manifest.generator.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(manifest.generator.options).toMatchObject({ views: 3, width: 48, height: 36 });
+    expect(JSON.parse(readFileSync(path.join(out, 'queries.json'), 'utf8')).queries).toHaveLength(
+      10,
+    );
+    expect(run()).toMatch(/up to date/);
+    expect(run('--force')).toMatch(/wrote/);
+    expect(run('--views', '4')).toMatch(/wrote .*4 views/); // other options → other hash
+  });
+
+  it('the written folder opens through the ordinary Node file source', async () => {
+    const scene = await openScene(await NodeFileSource.open(path.join(tmp, 'room')));
+    expect(scene.name).toBe('demo-room');
+    expect(scene.frames).toHaveLength(4);
+    expect(scene.objects).toHaveLength(10);
+  });
+});
