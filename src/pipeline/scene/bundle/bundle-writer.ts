@@ -22,6 +22,8 @@ import {
 export interface WriteBundleOptions extends WorkOptions {
   /** Leave out frames (a cloud-only bundle). Default false. */
   skipFrames?: boolean;
+  /** Keep every k-th frame (long ScanNet captures). Default 1: all frames. */
+  frameStride?: number;
 }
 
 /** Little-endian bytes of a 32-bit typed array (independent of platform byte order). */
@@ -55,7 +57,8 @@ export async function writeSceneBundle(
     manifest.cloud = { file: 'cloud.ply', pointCount: scene.cloud.positions.length / 3 };
   }
 
-  const frames = options.skipFrames ? [] : scene.frames;
+  const stride = Math.max(1, Math.floor(options.frameStride ?? 1));
+  const frames = options.skipFrames ? [] : scene.frames.filter((_, k) => k % stride === 0);
   const tick = progressTracker('write', frames.length, 'frames', options.onProgress);
   for (let k = 0; k < frames.length; k++) {
     throwIfAborted(options.signal);

@@ -131,6 +131,11 @@ describe('scene bundle', () => {
     const source = new MemoryFileSource(nested, 'drop');
     await expectSameScene(scene, await bundleReader.read(source, await source.list(), {}));
 
+    const strided = await readSceneBundle(
+      new MemoryFileSource(await writeSceneBundle(syntheticScene(5), { frameStride: 2 })),
+    );
+    expect(strided.frames.map((f) => f.name)).toEqual(['view 0', 'view 2', 'view 4']);
+
     const cloudOnly = await writeSceneBundle(scene, { skipFrames: true });
     const back = await readSceneBundle(new MemoryFileSource(cloudOnly));
     expect(back.frames).toEqual([]);

@@ -295,4 +295,38 @@ describe('reader fuzzing', () => {
       { numRuns: RUNS, seed: 5 },
     );
   });
+
+  it(`garbage: ${RUNS} random files after a valid PLY header or .sens version, and raw noise`, async () => {
+    const header = new TextEncoder().encode(
+      'ply\nformat binary_little_endian 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 2\nproperty list uchar int vertex_indices\nend_header\n',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 512 }),
+        fc.nat({ max: 2 }),
+        async (noise, kind) => {
+          const prefix =
+            kind === 0 ? header : kind === 1 ? Uint8Array.from([4, 0, 0, 0]) : new Uint8Array(0);
+          const bytes = new Uint8Array(prefix.length + noise.length);
+          bytes.set(prefix);
+          bytes.set(noise, prefix.length);
+          try {
+            parsePly(bytes, 'g.ply');
+          } catch (err) {
+            expectTyped(err, 'g.ply', true);
+          }
+          try {
+            const { frames } = await readSensFrames(
+              guarded(new Map([['g.sens', bytes]]), 'gz'),
+              'g.sens',
+            );
+            await loadAll({ name: '', format: 'sens', frames, warnings: [] });
+          } catch (err) {
+            expectTyped(err, 'gz/g.sens', true);
+          }
+        },
+      ),
+      { numRuns: RUNS, seed: 3 },
+    );
+  });
 });
