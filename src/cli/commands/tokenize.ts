@@ -3,11 +3,11 @@ import * as nodePath from 'node:path';
 import type { CliCommand } from '../command';
 import { CliUsageError, flagString } from '../args';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
-import { OFFLINE_MODEL_PATH } from '../../pipeline/clip/offline/offline-spec';
+import { offlineModelFolder } from '../../pipeline/clip/model-source/node-model-spec';
 import { loadClipTokenizer } from '../../pipeline/clip/tokenizer/load-tokenizer';
 
 /** The bundled offline model's tokenizer, used when no --vocab is given. */
-const OFFLINE_TOKENIZER = nodePath.join('public', OFFLINE_MODEL_PATH, 'tokenizer.json');
+const OFFLINE_TOKENIZER = nodePath.join(offlineModelFolder(), 'tokenizer.json');
 
 export const tokenizeCommand: CliCommand = {
   name: 'tokenize',
