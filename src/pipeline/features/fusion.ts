@@ -95,6 +95,8 @@ export class FusionAccumulator {
   /** Point-views tested and passed, for throughput figures. */
   pointViewsTested = 0;
   pointViewsPassed = 0;
+  /** Point-views skipped by whole-chunk culling (a subset of pointViewsTested). */
+  pointViewsCulled = 0;
   private finished = false;
 
   constructor(
@@ -113,7 +115,10 @@ export class FusionAccumulator {
     }
     this.sums = new Float32Array(this.count * dim);
     this.viewCounts = new Uint16Array(this.count);
+    this.chunks = buildChunks(positions, this.count);
   }
+
+  private readonly chunks: PointChunks;
 
   /** Fuses one view; returns how many points it saw. */
   addView(view: FusionView): number {
@@ -156,7 +161,6 @@ export class FusionAccumulator {
     const D = this.dim;
     const sums = this.sums;
     const counts = this.viewCounts;
-    const pos = this.positions;
     const m0 = m[0],
       m1 = m[1],
       m2 = m[2],
@@ -170,43 +174,108 @@ export class FusionAccumulator {
       m10 = m[10],
       m11 = m[11];
     const n = this.count;
-    let passed = 0;
-    for (let i = 0; i < n; i++) {
-      const x = pos[i * 3];
-      const y = pos[i * 3 + 1];
-      const z = pos[i * 3 + 2];
-      const pz = m8 * x + m9 * y + m10 * z + m11;
-      if (!(pz > 0)) continue;
-      const px = m0 * x + m1 * y + m2 * z + m3;
-      const py = m4 * x + m5 * y + m6 * z + m7;
-      const fu = (px * fx) / pz + cx;
-      const fv = (py * fy) / pz + cy;
-      let u = Math.round(fu);
-      if (u - fu === 0.5 && u % 2 !== 0) u -= 1;
-      let v = Math.round(fv);
-      if (v - fv === 0.5 && v % 2 !== 0) v -= 1;
-      if (u < cut || v < cut || u >= W - cut || v >= H - cut) continue;
-      const d = depthM[v * W + u];
-      if (!(d > 0) || Math.abs(d - pz) > thr * d) continue;
-      let cu: number;
-      let cv: number;
-      if (sameIntrinsics) {
-        cu = u;
-        cv = v;
-      } else {
-        cu = (px * cfx) / pz + ccx;
-        cv = (py * cfy) / pz + ccy;
+    const chunks = this.chunks;
+    const ppos = chunks.positions;
+    const order = chunks.order;
+    // Depth range of the view, for culling whole chunks: a point passes only if
+    // 0.75·D ≤ z ≤ 1.25·D for some valid D (|D − z| ≤ 0.25·D), so z must lie in
+    // [(1 − thr)·Dmin, (1 + thr)·Dmax].
+    let dMin = Infinity;
+    let dMax = 0;
+    for (let p = 0; p < depthM.length; p++) {
+      const d = depthM[p];
+      if (d > 0) {
+        if (d < dMin) dMin = d;
+        if (d > dMax) dMax = d;
       }
-      let gx = Math.floor((cu + 0.5) * invCellW);
-      let gy = Math.floor((cv + 0.5) * invCellH);
-      gx = gx < 0 ? 0 : gx >= cellsX ? cellsX - 1 : gx;
-      gy = gy < 0 ? 0 : gy >= cellsY ? cellsY - 1 : gy;
-      const src = (gy * cellsX + gx) * D;
-      const dst = i * D;
-      for (let k = 0; k < D; k++) sums[dst + k] += feats[src + k];
-      if (counts[i] < 65535) counts[i]++;
-      passed++;
     }
+    const zLo = (1 - thr) * dMin;
+    const zHi = (1 + thr) * dMax;
+    let passed = 0;
+    let tested = 0;
+    const corner = new Float64Array(3);
+    for (let c = 0; c < chunks.count; c++) {
+      if (dMax === 0) break;
+      // Cull the chunk if its box is behind the camera, outside the image or depth range.
+      const b = c * 6;
+      let zMinC = Infinity;
+      let zMaxC = -Infinity;
+      let uMin = Infinity;
+      let uMax = -Infinity;
+      let vMin = Infinity;
+      let vMax = -Infinity;
+      let anyBehind = false;
+      for (let k = 0; k < 8; k++) {
+        corner[0] = chunks.boxes[b + (k & 1 ? 3 : 0)];
+        corner[1] = chunks.boxes[b + (k & 2 ? 4 : 1)];
+        corner[2] = chunks.boxes[b + (k & 4 ? 5 : 2)];
+        const qx = m0 * corner[0] + m1 * corner[1] + m2 * corner[2] + m3;
+        const qy = m4 * corner[0] + m5 * corner[1] + m6 * corner[2] + m7;
+        const qz = m8 * corner[0] + m9 * corner[1] + m10 * corner[2] + m11;
+        if (qz < zMinC) zMinC = qz;
+        if (qz > zMaxC) zMaxC = qz;
+        if (!(qz > 1e-9)) {
+          anyBehind = true;
+          continue;
+        }
+        const cu = (qx * fx) / qz + cx;
+        const cv = (qy * fy) / qz + cy;
+        if (cu < uMin) uMin = cu;
+        if (cu > uMax) uMax = cu;
+        if (cv < vMin) vMin = cv;
+        if (cv > vMax) vMax = cv;
+      }
+      const cullable = chunks.finiteBox[c] === 1;
+      if (cullable && (zMaxC <= 0 || zMaxC < zLo * 0.999 || zMinC > zHi * 1.001)) continue;
+      // With every corner in front, the box projects inside the corners' hull (1 px margin).
+      if (
+        cullable &&
+        !anyBehind &&
+        (uMax < cut - 1.5 || vMax < cut - 1.5 || uMin > W - cut + 0.5 || vMin > H - cut + 0.5)
+      ) {
+        continue;
+      }
+      const end = chunks.starts[c + 1];
+      tested += end - chunks.starts[c];
+      for (let j = chunks.starts[c]; j < end; j++) {
+        const x = ppos[j * 3];
+        const y = ppos[j * 3 + 1];
+        const z = ppos[j * 3 + 2];
+        const pz = m8 * x + m9 * y + m10 * z + m11;
+        if (!(pz > 0)) continue;
+        const px = m0 * x + m1 * y + m2 * z + m3;
+        const py = m4 * x + m5 * y + m6 * z + m7;
+        const fu = (px * fx) / pz + cx;
+        const fv = (py * fy) / pz + cy;
+        let u = Math.round(fu);
+        if (u - fu === 0.5 && u % 2 !== 0) u -= 1;
+        let v = Math.round(fv);
+        if (v - fv === 0.5 && v % 2 !== 0) v -= 1;
+        if (u < cut || v < cut || u >= W - cut || v >= H - cut) continue;
+        const d = depthM[v * W + u];
+        if (!(d > 0) || Math.abs(d - pz) > thr * d) continue;
+        let cu: number;
+        let cv: number;
+        if (sameIntrinsics) {
+          cu = u;
+          cv = v;
+        } else {
+          cu = (px * cfx) / pz + ccx;
+          cv = (py * cfy) / pz + ccy;
+        }
+        let gx = Math.floor((cu + 0.5) * invCellW);
+        let gy = Math.floor((cv + 0.5) * invCellH);
+        gx = gx < 0 ? 0 : gx >= cellsX ? cellsX - 1 : gx;
+        gy = gy < 0 ? 0 : gy >= cellsY ? cellsY - 1 : gy;
+        const src = (gy * cellsX + gx) * D;
+        const i = order[j];
+        const dst = i * D;
+        for (let k = 0; k < D; k++) sums[dst + k] += feats[src + k];
+        if (counts[i] < 65535) counts[i]++;
+        passed++;
+      }
+    }
+    this.pointViewsCulled += n - tested;
     this.pointViewsTested += n;
     this.pointViewsPassed += passed;
     return passed;
@@ -224,4 +293,98 @@ export class FusionAccumulator {
     }
     return this.sums;
   }
+}
+
+/** Points bucketed into spatial chunks (~1024 points each) with tight boxes, for culling. */
+interface PointChunks {
+  count: number;
+  /** Chunk c holds sorted slots starts[c]..starts[c+1]. */
+  starts: Uint32Array;
+  /** Slot → original point index. */
+  order: Uint32Array;
+  /** Positions in slot order (N×3). */
+  positions: Float32Array;
+  /** Per chunk xmin ymin zmin xmax ymax zmax. */
+  boxes: Float64Array;
+  /** 1 where the chunk's box is finite (only those are culled). */
+  finiteBox: Uint8Array;
+}
+
+const POINTS_PER_CHUNK = 1024;
+
+function buildChunks(positions: Float32Array, n: number): PointChunks {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < 3; a++) {
+      const v = positions[i * 3 + a];
+      if (v < lo[a]) lo[a] = v;
+      if (v > hi[a]) hi[a] = v;
+    }
+  }
+  const finite = lo.every(Number.isFinite) && hi.every(Number.isFinite);
+  const ext = finite ? hi.map((h, a) => Math.max(h - lo[a], 1e-6)) : [1, 1, 1];
+  const target = Math.max(1, Math.min(1 << 18, Math.ceil(n / POINTS_PER_CHUNK)));
+  // Surfaces, not volumes: size cells for ~target occupied cells on a 2-D manifold.
+  const side = Math.sqrt((ext[0] * ext[1] + ext[1] * ext[2] + ext[0] * ext[2]) / target) || 1;
+  const dims = ext.map((e) => Math.max(1, Math.min(1024, Math.ceil(e / side))));
+  const cellOf = new Uint32Array(n);
+  const cells = dims[0] * dims[1] * dims[2];
+  const counts = new Uint32Array(cells + 1);
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    if (finite) {
+      const ix = Math.min(dims[0] - 1, Math.floor(((positions[i * 3] - lo[0]) / ext[0]) * dims[0]));
+      const iy = Math.min(
+        dims[1] - 1,
+        Math.floor(((positions[i * 3 + 1] - lo[1]) / ext[1]) * dims[1]),
+      );
+      const iz = Math.min(
+        dims[2] - 1,
+        Math.floor(((positions[i * 3 + 2] - lo[2]) / ext[2]) * dims[2]),
+      );
+      // Non-finite coordinates land in cell 0; their box becomes non-finite and is never culled.
+      key = ix >= 0 && iy >= 0 && iz >= 0 ? (iz * dims[1] + iy) * dims[0] + ix : 0;
+    }
+    cellOf[i] = key;
+    counts[key + 1]++;
+  }
+  for (let c = 0; c < cells; c++) counts[c + 1] += counts[c];
+  const order = new Uint32Array(n);
+  const fill = counts.slice(0, cells);
+  for (let i = 0; i < n; i++) order[fill[cellOf[i]]++] = i;
+  const starts: number[] = [];
+  for (let c = 0; c < cells; c++) if (counts[c + 1] > counts[c]) starts.push(counts[c]);
+  starts.push(n);
+  const chunkCount = starts.length - 1;
+  const sorted = new Float32Array(n * 3);
+  const boxes = new Float64Array(chunkCount * 6);
+  for (let c = 0; c < chunkCount; c++) {
+    const b = c * 6;
+    boxes.fill(Infinity, b, b + 3);
+    boxes.fill(-Infinity, b + 3, b + 6);
+    for (let j = starts[c]; j < starts[c + 1]; j++) {
+      const i = order[j];
+      for (let a = 0; a < 3; a++) {
+        const v = positions[i * 3 + a];
+        sorted[j * 3 + a] = v;
+        if (!(v >= boxes[b + a]))
+          boxes[b + a] = Number.isNaN(v) ? -Infinity : Math.min(boxes[b + a], v);
+        if (!(v <= boxes[b + 3 + a]))
+          boxes[b + 3 + a] = Number.isNaN(v) ? Infinity : Math.max(boxes[b + 3 + a], v);
+      }
+    }
+  }
+  const finiteBox = new Uint8Array(chunkCount);
+  for (let c = 0; c < chunkCount; c++) {
+    finiteBox[c] = boxes.subarray(c * 6, c * 6 + 6).every(Number.isFinite) ? 1 : 0;
+  }
+  return {
+    count: chunkCount,
+    starts: Uint32Array.from(starts),
+    order,
+    positions: sorted,
+    boxes,
+    finiteBox,
+  };
 }

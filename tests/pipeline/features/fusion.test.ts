@@ -233,4 +233,49 @@ describe('fast fusion equals the reference implementation', () => {
     expect(Array.from(fast)).toEqual(Array.from(ref.features));
     expect(acc.pointViewsPassed).toBeGreaterThan(100);
   });
+
+  it('with chunk culling active: wide clouds, rotated cameras, far/behind/outside points, a NaN point', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const n = 40_000;
+    const positions = Float32Array.from({ length: n * 3 }, () => rand() * 20 - 10);
+    positions[5 * 3] = NaN;
+    const views: FusionView[] = [];
+    for (let v = 0; v < 8; v++) {
+      const a = rand() * 2 * Math.PI;
+      const c = Math.cos(a);
+      const s = Math.sin(a);
+      // Rotation about the world y axis, camera somewhere in the cloud.
+      const pose = Float64Array.from([
+        c,
+        0,
+        s,
+        rand() * 4 - 2,
+        0,
+        1,
+        0,
+        rand() * 4 - 2,
+        -s,
+        0,
+        c,
+        rand() * 4 - 2,
+        0,
+        0,
+        0,
+        1,
+      ]);
+      const depth = flatDepth(1);
+      for (let p = 0; p < depth.data.length; p++)
+        depth.data[p] = Math.floor(p / W / 40) % 5 === 0 ? 0 : 500 + ((p * 7919) % 9000);
+      views.push(view(pose, depth, cellMap(W, H, 16), `r${v}`));
+    }
+    const acc = new FusionAccumulator(positions, 2);
+    for (const v of views) acc.addView(v);
+    const fast = acc.finish();
+    const ref = fuseReference(positions, views, 2);
+    expect(acc.pointViewsCulled).toBeGreaterThan(0);
+    expect(acc.pointViewsPassed).toBeGreaterThan(50);
+    expect(Array.from(acc.viewCounts)).toEqual(Array.from(ref.viewCounts));
+    expect(Array.from(fast)).toEqual(Array.from(ref.features));
+  });
 });
