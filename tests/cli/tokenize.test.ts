@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createClipTokenizer } from '../../src/pipeline/clip/tokenizer/load-tokenizer';
 import { bpeVocabPath, hasClipVocab, referenceCases } from '../pipeline/clip/tokenizer/clip-vocab';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../..');
+const offlineTokenizer = path.join(repoRoot, 'public/models/offline-colors/tokenizer.json');
+const hasOffline = existsSync(offlineTokenizer);
+if (!hasOffline)
+  console.warn(
+    `skipping the default-vocabulary CLI test: ${offlineTokenizer} is missing (npm run models)`,
+  );
 
 interface CliResult {
   code: number;
@@ -59,6 +66,17 @@ describe('cli tokenize', () => {
     },
     240_000,
   ); // one Node process per case on a shared 2-core machine
+
+  it.skipIf(!hasOffline)('without --vocab uses the offline model tokenizer', async () => {
+    const text = 'a GREY lamp & a red sofa';
+    const r = await cli(['tokenize', text]);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = createClipTokenizer(
+      new Uint8Array(readFileSync(offlineTokenizer)),
+      'tokenizer.json',
+    ).encode(text);
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+  });
 
   it('fails with one line and a non-zero exit on a missing or non-CLIP vocabulary, or no text', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenize-cli-'));
