@@ -135,53 +135,88 @@ function readColumn(
   }
 }
 
-function readScalar(reader: BinaryReader, type: PlyScalarType): number {
-  switch (type) {
-    case 'float32':
-      return reader.f32();
-    case 'float64':
-      return reader.f64();
-    case 'uint8':
-      return reader.u8();
-    case 'int8':
-      return reader.i8();
-    case 'uint16':
-      return reader.u16();
-    case 'int16':
-      return reader.i16();
-    case 'uint32':
-      return reader.u32();
-    case 'int32':
-      return reader.i32();
+const TYPE_CODE: Record<PlyScalarType, number> = {
+  int8: 0,
+  uint8: 1,
+  int16: 2,
+  uint16: 3,
+  int32: 4,
+  uint32: 5,
+  float32: 6,
+  float64: 7,
+};
+
+/** One value at byte `p` (bounds already checked by the caller). */
+function scalarAt(view: DataView, p: number, code: number, le: boolean): number {
+  switch (code) {
+    case 0:
+      return view.getInt8(p);
+    case 1:
+      return view.getUint8(p);
+    case 2:
+      return view.getInt16(p, le);
+    case 3:
+      return view.getUint16(p, le);
+    case 4:
+      return view.getInt32(p, le);
+    case 5:
+      return view.getUint32(p, le);
+    case 6:
+      return view.getFloat32(p, le);
+    default:
+      return view.getFloat64(p, le);
   }
 }
 
+/** Rows with list properties (faces): sequential, one bounds check per value group. */
 function readRowsBinary(reader: BinaryReader, el: PlyElement, routing: ElementRouting): void {
+  const bytes = reader.bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = reader.littleEndian;
+  const end = bytes.byteLength;
+  const props = el.properties.map((p, k) => ({
+    name: p.name,
+    code: TYPE_CODE[p.type],
+    size: TYPE_SIZE[p.type],
+    countCode: p.countType ? TYPE_CODE[p.countType] : -1,
+    countSize: p.countType ? TYPE_SIZE[p.countType] : 0,
+    column: routing.columns[k],
+    sink: routing.lists[k],
+  }));
   let listBuf = new Float64Array(16);
+  let pos = reader.offset;
   for (let row = 0; row < el.count; row++) {
-    for (let k = 0; k < el.properties.length; k++) {
-      const p = el.properties[k];
-      if (p.countType) {
-        const at = reader.offset;
-        const n = readScalar(reader, p.countType);
+    for (let k = 0; k < props.length; k++) {
+      const p = props[k];
+      if (p.countCode >= 0) {
+        const at = pos;
+        if (pos + p.countSize > end)
+          throw reader.error(`unexpected end of data in list "${p.name}"`, pos);
+        const n = scalarAt(view, pos, p.countCode, le);
+        pos += p.countSize;
         if (n < 0) throw reader.error(`negative list length ${n} in element "${el.name}"`, at);
-        const sink = routing.lists[k];
-        reader.need(n * TYPE_SIZE[p.type], `list "${p.name}"`);
-        if (!sink) {
-          reader.skip(n * TYPE_SIZE[p.type]);
-          continue;
+        const listBytes = n * p.size;
+        if (pos + listBytes > end) {
+          throw reader.error(`list "${p.name}" of ${n} values runs past the end of the file`, at);
         }
-        if (n > listBuf.length) listBuf = new Float64Array(n);
-        for (let j = 0; j < n; j++) listBuf[j] = readScalar(reader, p.type);
-        const problem = sink(row, listBuf, n);
-        if (problem) throw reader.error(problem, at);
+        if (p.sink) {
+          if (n > listBuf.length) listBuf = new Float64Array(n);
+          for (let j = 0; j < n; j++) listBuf[j] = scalarAt(view, pos + j * p.size, p.code, le);
+          const problem = p.sink(row, listBuf, n);
+          if (problem) throw reader.error(problem, at);
+        }
+        pos += listBytes;
       } else {
-        const v = readScalar(reader, p.type);
-        const target = routing.columns[k];
-        if (target) target.array[target.offset + row * target.stride] = v;
+        if (pos + p.size > end)
+          throw reader.error(`unexpected end of data reading "${p.name}"`, pos);
+        if (p.column) {
+          p.column.array[p.column.offset + row * p.column.stride] = scalarAt(view, pos, p.code, le);
+        }
+        pos += p.size;
       }
     }
   }
+  reader.seek(pos);
 }
 
 export function asciiBodyDecoder(bytes: Uint8Array, header: PlyHeader, file: string): BodyDecoder {
