@@ -143,3 +143,22 @@ export const DEMO_ROOM_DEFAULTS = {
   objectPointSpacing: 0.01,
   shellPointSpacing: 0.025,
 } as const;
+
+/** CLIP models (issue 4): sources, downloads, onnxruntime-web sessions. */
+export const CLIP_MODEL_DEFAULTS = {
+  hubBaseUrl: 'https://huggingface.co',
+  hubRepo: 'Xenova/clip-vit-base-patch32',
+  hubRevision: 'main',
+  /** ONNX variant fetched from the hub ('quantized' | 'fp32' | 'fp16'). */
+  hubVariant: 'quantized',
+  /** Largest batch per session.run; bigger inputs are split. */
+  encoderMaxBatch: 16,
+  /** Most wasm threads (used only when cross-origin isolated, or in Node). */
+  maxWasmThreads: 4,
+  /** Least time between download progress events, ms. */
+  downloadProgressIntervalMs: 50,
+  /** Model files larger than this are refused before allocating. */
+  maxModelFileBytes: 4 * 1024 ** 3,
+  /** Cache Storage name for downloaded model files (change it to drop old caches). */
+  cacheName: 'scene3d-llm-models-v1',
+} as const;

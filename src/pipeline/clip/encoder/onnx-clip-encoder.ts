@@ -5,6 +5,7 @@
  * Outputs are L2-normalised here (the graphs do not).
  */
 import * as ort from 'onnxruntime-web';
+import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
 import type { ClipEncoder, TextTokenizer } from '../types';
 import { float16ToFloat32, float32ToFloat16 } from './float16';
@@ -82,7 +83,7 @@ export class OnnxClipEncoder implements ClipEncoder {
     this.modelId = options.modelId;
     this.dim = dim;
     this.executionProviders = providers;
-    this.maxBatch = Math.max(1, options.maxBatch ?? 16);
+    this.maxBatch = Math.max(1, options.maxBatch ?? CLIP_MODEL_DEFAULTS.encoderMaxBatch);
     this.endId = options.endId;
     this.visionFile = options.vision.file;
     this.textFile = options.text.file;

@@ -5,6 +5,7 @@
  * else wasm.
  */
 import * as ort from 'onnxruntime-web';
+import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 
 export interface OrtRuntimeOptions {
   /** wasm threads; default: up to 4 when cross-origin isolated (browser) or in Node, else 1. */
@@ -41,7 +42,9 @@ export function threadsAvailable(): boolean {
 }
 
 export function defaultThreadCount(): number {
-  return threadsAvailable() ? Math.max(1, Math.min(4, hardwareThreads())) : 1;
+  return threadsAvailable()
+    ? Math.max(1, Math.min(CLIP_MODEL_DEFAULTS.maxWasmThreads, hardwareThreads()))
+    : 1;
 }
 
 /** Configures ort.env once; later calls return the settings in force. */

@@ -3,6 +3,7 @@
  * an AbortSignal, and refuses anything short of the full body: HTTP errors, dropped connections
  * and truncated bodies all become a ModelError naming the URL.
  */
+import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 import { CancelledError, ModelError, throwIfAborted } from '../../errors';
 import type { WorkOptions } from '../../progress';
 
@@ -18,8 +19,6 @@ export interface FetchBytesOptions extends WorkOptions {
   progressIntervalMs?: number;
 }
 
-const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
-
 function reasonOf(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: unknown }).cause;
@@ -33,8 +32,8 @@ export async function fetchBytes(
 ): Promise<Uint8Array> {
   const { signal, onProgress } = options;
   const label = options.label ?? url;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const interval = options.progressIntervalMs ?? 50;
+  const maxBytes = options.maxBytes ?? CLIP_MODEL_DEFAULTS.maxModelFileBytes;
+  const interval = options.progressIntervalMs ?? CLIP_MODEL_DEFAULTS.downloadProgressIntervalMs;
   const fetchImpl: FetchLike = options.fetch ?? ((u, init) => fetch(u, init));
   throwIfAborted(signal);
 

@@ -3,6 +3,7 @@
  * or our own origin (the bundled offline model at /models/offline-colors/). Hub files are kept in
  * a ModelFileCache so the next start works offline.
  */
+import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
 import type { WorkOptions } from '../../progress';
 import { OFFLINE_MODEL_ID, OFFLINE_MODEL_PATH } from '../offline/offline-spec';
@@ -85,8 +86,8 @@ export class HttpModelSource implements ModelSource {
   }
 }
 
-export const DEFAULT_HUB_BASE_URL = 'https://huggingface.co';
-export const DEFAULT_HUB_REPO = 'Xenova/clip-vit-base-patch32';
+export const DEFAULT_HUB_BASE_URL = CLIP_MODEL_DEFAULTS.hubBaseUrl;
+export const DEFAULT_HUB_REPO = CLIP_MODEL_DEFAULTS.hubRepo;
 
 export interface HubModelSourceOptions {
   repo?: string;
@@ -105,11 +106,11 @@ export function hubModelSource(options: HubModelSourceOptions = {}): HttpModelSo
   if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
     throw new ModelError(`'${repo}' is not a hub repository name (owner/name)`);
   const base = (options.baseUrl ?? DEFAULT_HUB_BASE_URL).replace(/\/+$/, '');
-  const revision = encodeURIComponent(options.revision ?? 'main');
+  const revision = encodeURIComponent(options.revision ?? CLIP_MODEL_DEFAULTS.hubRevision);
   return new HttpModelSource({
     label: repo,
     folderUrl: `${base}/${repo}/resolve/${revision}/`,
-    variant: options.variant ?? 'quantized',
+    variant: options.variant ?? CLIP_MODEL_DEFAULTS.hubVariant,
     cache: options.cache === null ? undefined : (options.cache ?? defaultModelCache()),
     fetch: options.fetch,
     progressIntervalMs: options.progressIntervalMs,

@@ -3,6 +3,8 @@
  * Storage (`caches`); Node: a directory (node-directory-model-cache.ts); tests: memory.
  */
 
+import { CLIP_MODEL_DEFAULTS } from '../../defaults';
+
 export interface CachedModelFile {
   url: string;
   bytes: number;
@@ -16,7 +18,7 @@ export interface ModelFileCache {
   clear(urlPrefix?: string): Promise<number>;
 }
 
-export const MODEL_CACHE_NAME = 'scene3d-llm-models-v1';
+export const MODEL_CACHE_NAME = CLIP_MODEL_DEFAULTS.cacheName;
 
 export class MemoryModelCache implements ModelFileCache {
   readonly entries = new Map<string, Uint8Array>();
