@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../../src/pipeline/errors';
+import { MissingFileError, ParseError } from '../../../../src/pipeline/errors';
 import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source';
 import { bundleReader, readSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-reader';
 import { writeSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-writer';
@@ -175,5 +175,17 @@ describe('scene bundle', () => {
     files.set('frames/000000.instances.bin', zlibSync(new Uint8Array(8 * 6 * 4 + 8)));
     const scene = await readSceneBundle(new MemoryFileSource(files, 'b'));
     await expect(scene.frames[0].loadInstances!()).rejects.toThrow(/instance map has/);
+  });
+
+  it('names a missing file referenced by the manifest', async () => {
+    const files = await writeSceneBundle(syntheticScene(1));
+    files.delete('frames/000000.depth.png');
+    const scene = await readSceneBundle(new MemoryFileSource(files, 'b'));
+    await expect(scene.frames[0].loadDepth()).rejects.toThrow(MissingFileError);
+    await expect(scene.frames[0].loadDepth()).rejects.toThrow(/b\/frames\/000000\.depth\.png/);
+    files.delete('cloud.ply');
+    await expect(readSceneBundle(new MemoryFileSource(files, 'b'))).rejects.toThrow(
+      /b\/cloud\.ply: file not found/,
+    );
   });
 });
