@@ -2,7 +2,8 @@
  * Image decoding for every environment the pipeline runs in.
  *
  * - JPEG colour: the browser's decoder (`createImageBitmap` + `OffscreenCanvas`) where it exists
- *   (worker, page), jpeg-js in Node. The two may differ by a few levels per channel (IDCT and
+ *   (worker, page), jpeg-js in Node and for JPEGs with an EXIF rotation (browsers apply it;
+ *   depth maps follow the sensor's pixel order). The two may differ by a few levels per channel (IDCT and
  *   chroma upsampling differ between libjpeg-turbo and jpeg-js). Measured on the ICL-NUIM frames
  *   in Chromium: max 3 levels, mean ≈ 0.45 (see compare.ts, JPEG_DECODER_TOLERANCE).
  * - PNG (8-bit colour and 16-bit depth): fast-png everywhere. PNG is lossless, so both
@@ -16,6 +17,7 @@ import jpeg from 'jpeg-js';
 import { IMAGE_DEFAULTS } from '../defaults';
 import { ParseError, UnsupportedError } from '../errors';
 import type { RgbImage } from '../scene/types';
+import { jpegExifOrientation } from './exif-orientation';
 import { hasJpegSignature, hasPngSignature, readPngHeader } from './png-header';
 
 export interface DecodeOptions {
@@ -58,7 +60,9 @@ export async function decodeColorImage(
         'the browser image decoder (createImageBitmap) is not available here',
       );
     }
-    if (mode === 'browser' || (mode === 'auto' && browserDecoderAvailable())) {
+    // Browsers always apply EXIF rotation; keep the sensor's pixel order (depth aligns to it).
+    const rotated = jpegExifOrientation(bytes) !== 1;
+    if (mode === 'browser' || (mode === 'auto' && !rotated && browserDecoderAvailable())) {
       return decodeWithBrowser(bytes, file);
     }
     return decodeJpegPureJs(bytes, file);

@@ -6,6 +6,8 @@ import { encodeJpeg, encodePng16, encodePngRgb } from '../../../src/pipeline/ima
 import { ParseError } from '../../../src/pipeline/errors';
 import type { RgbImage } from '../../../src/pipeline/scene/types';
 import { imageDifference } from '../../../src/pipeline/image/compare';
+import { jpegExifOrientation } from '../../../src/pipeline/image/exif-orientation';
+import jpeg from 'jpeg-js';
 
 /** A deterministic test image with smooth gradients and a hard edge. */
 function testImage(width: number, height: number): RgbImage {
@@ -165,5 +167,108 @@ describe('imageDifference', () => {
     const auto = await decodeColorImage(bytes, 'a.jpg');
     const pure = await decodeColorImage(bytes, 'a.jpg', { decoder: 'pure-js' });
     expect(imageDifference(auto, pure)).toEqual({ maxAbs: 0, meanAbs: 0 });
+  });
+});
+
+describe('jpegExifOrientation', () => {
+  /** An APP1 Exif block with IFD0 holding only the orientation tag. */
+  function exif(orientation: number, littleEndian: boolean): Uint8Array {
+    const tiff = littleEndian
+      ? [
+          0x49,
+          0x49,
+          0x2a,
+          0,
+          8,
+          0,
+          0,
+          0,
+          1,
+          0,
+          0x12,
+          0x01,
+          3,
+          0,
+          1,
+          0,
+          0,
+          0,
+          orientation,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+        ]
+      : [
+          0x4d,
+          0x4d,
+          0,
+          0x2a,
+          0,
+          0,
+          0,
+          8,
+          0,
+          1,
+          0x01,
+          0x12,
+          0,
+          3,
+          0,
+          0,
+          0,
+          1,
+          0,
+          orientation,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+        ];
+    return new Uint8Array([0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff]);
+  }
+
+  function jpegWithExif(block: Uint8Array | undefined): Uint8Array {
+    const rgba = new Uint8Array(8 * 4 * 4).fill(200);
+    return new Uint8Array(
+      jpeg.encode({ width: 8, height: 4, data: rgba, exifBuffer: block } as never, 90).data,
+    );
+  }
+
+  it('reads the tag in both byte orders and defaults to 1', () => {
+    expect(jpegExifOrientation(jpegWithExif(exif(6, false)))).toBe(6);
+    expect(jpegExifOrientation(jpegWithExif(exif(3, true)))).toBe(3);
+    expect(jpegExifOrientation(jpegWithExif(undefined))).toBe(1);
+    expect(jpegExifOrientation(encodeJpeg(testImage(4, 4)))).toBe(1);
+  });
+
+  it('never throws on garbage', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => {
+        const bytes = new Uint8Array([
+          0xff,
+          0xd8,
+          0xff,
+          0xe1,
+          0,
+          40,
+          0x45,
+          0x78,
+          0x69,
+          0x66,
+          0,
+          0,
+          ...tail,
+        ]);
+        const o = jpegExifOrientation(bytes);
+        expect(o >= 1 && o <= 8).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
