@@ -18,6 +18,7 @@ import { progressTracker, type WorkOptions } from '../progress';
 import { ensureCloud } from '../scene/reconstruct';
 import type { Intrinsics, RgbImage, RgbdFrame, Scene } from '../scene/types';
 import type { ClipEncoder } from '../clip/types';
+import { clipCropPreprocessor } from './crop-preprocess';
 import { FusionAccumulator, type FusionRules } from './fusion';
 import { secondMoment, topEigenvectors } from './pca';
 import {
@@ -64,8 +65,13 @@ export function resolveExtractOptions(options: Partial<ExtractOptions> = {}): Ex
   return o;
 }
 
-/** CLIP preprocessing of an image or a sub-rectangle → Float32Array [3, 224, 224]. */
-export type CropPreprocessor = (image: RgbImage, rect?: CropRect) => Float32Array;
+/** CLIP-preprocesses an image or a sub-rectangle into slot `index` of a [B,3,224,224] batch. */
+export type CropPreprocessor = (
+  out: Float32Array,
+  index: number,
+  image: RgbImage,
+  rect?: CropRect,
+) => void;
 
 export interface ExtractResult {
   sceneName: string;
@@ -96,7 +102,8 @@ export interface ExtractResult {
 }
 
 export interface ExtractWork extends WorkOptions {
-  preprocess: CropPreprocessor;
+  /** Default: CLIP's preprocessing (clip/preprocess). */
+  preprocess?: CropPreprocessor;
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -117,10 +124,11 @@ export async function extractFeatures(
   scene: Scene,
   encoder: ClipEncoder,
   partialOptions: Partial<ExtractOptions>,
-  work: ExtractWork,
+  work: ExtractWork = {},
 ): Promise<ExtractResult> {
   const options = resolveExtractOptions(partialOptions);
   const { signal, onProgress } = work;
+  const preprocess = work.preprocess ?? clipCropPreprocessor();
   const warnings: string[] = [];
   const t0 = now();
   const cloud = await ensureCloud(scene, { signal, onProgress });
@@ -186,7 +194,7 @@ export async function extractFeatures(
       throwIfAborted(signal);
       const batch = Math.min(options.batchSize, rects.length - b);
       const pixels = new Float32Array(batch * per);
-      for (let j = 0; j < batch; j++) pixels.set(work.preprocess(image, rects[b + j]), j * per);
+      for (let j = 0; j < batch; j++) preprocess(pixels, j, image, rects[b + j]);
       const out = await encoder.embedImages(pixels, batch);
       embeddings.set(out.subarray(0, batch * D), b * D);
       cropsDone += batch;

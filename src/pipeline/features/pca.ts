@@ -128,7 +128,7 @@ export function topEigenvectors(
 ): { basis: Float32Array; values: Float64Array } {
   k = Math.min(k, dim);
   const rand = mulberry32(0x5eed);
-  let q = new Float64Array(dim * k);
+  const q = new Float64Array(dim * k);
   for (let i = 0; i < q.length; i++) q[i] = rand() - 0.5;
   orthonormaliseColumns(q, dim, k, rand);
   const next = new Float64Array(dim * k);
@@ -180,6 +180,5 @@ export function topEigenvectors(
       basis[r * dim + d] = s;
     }
   }
-  q = new Float64Array(0);
   return { basis, values };
 }
