@@ -31,6 +31,10 @@ export interface Depth16 {
   data: Uint16Array;
 }
 
+/** Samples per pixel by PNG colour type. */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const MAX_DEFLATE_RATIO = 1032;
+
 function checkSize(width: number, height: number, file: string): void {
   if (width <= 0 || height <= 0) {
     throw new ParseError({ file, byteOffset: 16 }, `invalid image size ${width}x${height}`);
@@ -73,6 +77,16 @@ export async function decodeColorImage(
 function decodePngSafely(bytes: Uint8Array, file: string): DecodedPng {
   const header = readPngHeader(bytes, file);
   checkSize(header.width, header.height, file);
+  // Deflate expands at most ~1032:1, so a header promising more raw bytes than that is corrupt;
+  // refusing it here avoids allocating for a size the file cannot hold.
+  const channels = PNG_CHANNELS[header.colorType] ?? 4;
+  const rawBytes = header.height * (1 + Math.ceil((header.width * channels * header.bitDepth) / 8));
+  if (rawBytes > MAX_DEFLATE_RATIO * bytes.length) {
+    throw new ParseError(
+      { file, byteOffset: 16 },
+      `PNG declares ${header.width}x${header.height} but is too small to hold it`,
+    );
+  }
   let png: DecodedPng;
   try {
     png = decodePngRaw(bytes);

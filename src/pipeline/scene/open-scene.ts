@@ -1,6 +1,8 @@
 /**
  * Opens any supported scene from a FileSource: each reader says whether the file list looks like
- * its format, and the first that does reads it.
+ * its format, and the first that does reads it. Opening is cheap: frames load lazily, and RGB-D
+ * formats without a cloud (7-Scenes, Redwood, TUM, nerfstudio, a lone .sens) leave `scene.cloud`
+ * undefined; call `ensureCloud(scene, options)` from ./reconstruct to build it (once).
  */
 import { UnsupportedError } from '../errors';
 import type { FileSource } from '../io/file-source';

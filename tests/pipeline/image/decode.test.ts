@@ -90,6 +90,10 @@ describe('decodeColorImage', () => {
     new DataView(huge.buffer).setUint32(16, 1_000_000);
     new DataView(huge.buffer).setUint32(20, 1_000_000);
     await expect(decodeColorImage(huge, 'huge.png')).rejects.toThrow(/pixel limit/);
+    // Within the pixel limit but far more than a few hundred bytes can inflate to.
+    new DataView(huge.buffer).setUint32(16, 5000);
+    new DataView(huge.buffer).setUint32(20, 5000);
+    await expect(decodeColorImage(huge, 'big.png')).rejects.toThrow(/too small to hold it/);
   });
 
   it('fuzz: mutated PNG and JPEG input only ever throws ParseError', async () => {
