@@ -130,20 +130,28 @@ export function parsePly(
     }
   }
 
-  for (const fix of colorFixups) convertColorChannel(fix, cloud.colors);
+  // Float colours are 0..1 by convention, but some exporters write 0..255 floats.
+  let floatMax = 0;
+  for (const fix of colorFixups) {
+    if (fix.type !== 'float32' && fix.type !== 'float64') continue;
+    for (const v of fix.values) if (v > floatMax) floatMax = v;
+  }
+  const floatScale = floatMax > 1 ? 1 : 255;
+  for (const fix of colorFixups) convertColorChannel(fix, cloud.colors, floatScale);
   return { header, cloud, hasColors, extraVertexProperties, skippedElements };
 }
 
 function convertColorChannel(
   fix: { channel: number; type: PlyScalarType; values: Float64Array },
   colors: Uint8Array,
+  floatScale: number,
 ): void {
   const { channel, type, values } = fix;
   const isFloat = type === 'float32' || type === 'float64';
   const isShort = type === 'uint16' || type === 'int16';
   for (let i = 0; i < values.length; i++) {
     let v = values[i];
-    if (isFloat) v = v * 255;
+    if (isFloat) v = v * floatScale;
     else if (isShort) v = v / 257;
     v = Math.round(v);
     colors[i * 3 + channel] = v > 255 ? 255 : v >= 0 ? v : 0; // NaN → 0

@@ -122,6 +122,15 @@ describe('PLY reader', () => {
     expect(Array.from(ply.cloud.instanceIds!)).toEqual([7, -1]);
   });
 
+  it('accepts float colours written as 0..255', () => {
+    const text =
+      'ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\n' +
+      'property float red\nproperty float green\nproperty float blue\nend_header\n0 0 0 255 128.4 0\n1 1 1 1 2 300\n';
+    expect(Array.from(parsePly(enc(text), 'f255.ply').cloud.colors)).toEqual([
+      255, 128, 0, 1, 2, 255,
+    ]);
+  });
+
   it('skips an unknown binary element with lists before the vertices', () => {
     const header = enc(
       [
