@@ -33,6 +33,8 @@ export const RGBD_READER_DEFAULTS = {
   millimetreDepthScale: 1000,
   /** TUM association: max |t_rgb - t_depth| and |t_rgb - t_pose| in seconds (associate.py). */
   tumMaxTimeDifferenceS: 0.02,
+  /** TUM poses: false = nearest ground-truth sample (associate.py); true = interpolate. */
+  tumInterpolatePoses: false,
   /** A pose's rotation block must be orthonormal within this tolerance. */
   rigidTolerance: 1e-3,
 } as const;

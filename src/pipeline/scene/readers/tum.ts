@@ -2,8 +2,9 @@
  * TUM RGB-D benchmark layout: `rgb.txt` and `depth.txt` ("timestamp filename" per line),
  * `groundtruth.txt` ("timestamp tx ty tz qx qy qz qw", camera-to-world), '#' comments.
  * Colour and depth are paired like TUM's associate.py (greedy closest pairs with
- * |Δt| < 0.02 s, each image used once); each pair takes the ground-truth pose nearest to the
- * colour timestamp within the same limit (no interpolation). Depth scale 5000, 0 = invalid.
+ * |Δt| < 0.02 s, each image used once); each pair takes the ground-truth pose at the colour
+ * timestamp: nearest sample within the same limit, or (RGBD_READER_DEFAULTS.tumInterpolatePoses)
+ * interpolated between the samples around it. Depth scale 5000, 0 = invalid.
  * Intrinsics: `camera-intrinsics.txt` (3x3) or `intrinsics.txt` / `calibration.txt`
  * ("fx fy cx cy [distortion...]") if present, else the ROS default (525, 525, 319.5, 239.5)
  * with a warning. Ground-truth lines with NaN values or a zero quaternion (tracking gaps) are
@@ -38,6 +39,9 @@ export interface TimedFile {
 export interface TimedPose {
   time: number;
   pose: Mat4;
+  /** Unit quaternion (x, y, z, w) and translation, kept for interpolation. */
+  q: [number, number, number, number];
+  t: [number, number, number];
 }
 
 function findRoot(paths: string[]): string | undefined {
@@ -93,7 +97,8 @@ export function parseGroundTruth(
       skipped++;
       continue;
     }
-    poses.push({ time, pose });
+    const n = Math.hypot(qx, qy, qz, qw);
+    poses.push({ time, pose, q: [qx / n, qy / n, qz / n, qw / n], t: [tx, ty, tz] });
   }
   poses.sort((a, b) => a.time - b.time);
   return { poses, skipped };
@@ -156,6 +161,62 @@ export function nearestPose(
     if (p && (!best || Math.abs(p.time - time) < Math.abs(best.time - time))) best = p;
   }
   return best && Math.abs(best.time - time) <= maxDifference ? best.pose : undefined;
+}
+
+/**
+ * The pose at `time` interpolated between the ground-truth samples around it (linear translation,
+ * spherical-linear rotation), when both lie within maxDifference; else the nearest sample within
+ * it (as nearestPose).
+ */
+export function interpolatePose(
+  poses: TimedPose[],
+  time: number,
+  maxDifference: number,
+): Mat4 | undefined {
+  let lo = 0;
+  let hi = poses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (poses[mid].time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = poses[lo - 1];
+  const after = poses[lo];
+  if (
+    !before ||
+    !after ||
+    time - before.time > maxDifference ||
+    after.time - time > maxDifference ||
+    after.time === before.time
+  ) {
+    return nearestPose(poses, time, maxDifference);
+  }
+  const a = (time - before.time) / (after.time - before.time);
+  const q = slerp(before.q, after.q, a);
+  const t = before.t.map((v, i) => v + a * (after.t[i] - v));
+  return fromQuaternion(q[0], q[1], q[2], q[3], t[0], t[1], t[2]);
+}
+
+function slerp(
+  p: [number, number, number, number],
+  q: [number, number, number, number],
+  a: number,
+): [number, number, number, number] {
+  let dot = p[0] * q[0] + p[1] * q[1] + p[2] * q[2] + p[3] * q[3];
+  const sign = dot < 0 ? -1 : 1; // take the short way round
+  dot *= sign;
+  if (dot > 0.9995) {
+    return [0, 1, 2, 3].map((i) => p[i] + a * (sign * q[i] - p[i])) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+  }
+  const theta = Math.acos(Math.min(1, dot));
+  const wp = Math.sin((1 - a) * theta) / Math.sin(theta);
+  const wq = (sign * Math.sin(a * theta)) / Math.sin(theta);
+  return [0, 1, 2, 3].map((i) => wp * p[i] + wq * q[i]) as [number, number, number, number];
 }
 
 async function readIntrinsics(
@@ -240,7 +301,9 @@ async function read(
       missingFiles++;
       continue;
     }
-    const pose = nearestPose(gt.poses, rgb[i].time, maxDt);
+    const pose = RGBD_READER_DEFAULTS.tumInterpolatePoses
+      ? interpolatePose(gt.poses, rgb[i].time, maxDt)
+      : nearestPose(gt.poses, rgb[i].time, maxDt);
     if (!pose) {
       withoutPose++;
       continue;

@@ -3,6 +3,7 @@ import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source
 import { openScene } from '../../../../src/pipeline/scene/open-scene';
 import {
   associate,
+  interpolatePose,
   nearestPose,
   parseGroundTruth,
 } from '../../../../src/pipeline/scene/readers/tum';
@@ -59,5 +60,27 @@ describe('TUM RGB-D reader', () => {
   it('reports malformed ground truth with the line', () => {
     expect(() => parseGroundTruth('# c\n1.0 1 2 3 0 0 0\n', 'gt.txt')).toThrow(/gt\.txt line 2/);
     expect(() => parseGroundTruth('1.0 1 2 3 0 0 0 x\n', 'gt.txt')).toThrow(/line 1/);
+  });
+});
+
+describe('interpolatePose', () => {
+  it('interpolates translation linearly and rotation along the short arc', () => {
+    const s = Math.SQRT1_2;
+    // 0° and 90° about z, 0.1 s apart; at 25% of the way: 22.5°, translation 1/4 of the way.
+    const { poses } = parseGroundTruth(`1.00 0 0 0 0 0 0 1\n1.10 4 0 0 0 0 ${s} ${s}\n`, 'gt');
+    const m = interpolatePose(poses, 1.025, 0.2)!;
+    const angle = (22.5 * Math.PI) / 180;
+    expect(m[0]).toBeCloseTo(Math.cos(angle), 12);
+    expect(m[4]).toBeCloseTo(Math.sin(angle), 12);
+    expect(m[3]).toBeCloseTo(1, 12);
+    // Same rotation written with the opposite quaternion sign: still the short way.
+    const flipped = parseGroundTruth(`1.00 0 0 0 0 0 0 1\n1.10 4 0 0 0 0 -${s} -${s}\n`, 'gt');
+    expect(interpolatePose(flipped.poses, 1.025, 0.2)![4]).toBeCloseTo(Math.sin(angle), 12);
+  });
+
+  it('falls back to the nearest sample when the gap is wider than the limit', () => {
+    const { poses } = parseGroundTruth('1.0 1 0 0 0 0 0 1\n2.0 5 0 0 0 0 0 1\n', 'gt');
+    expect(interpolatePose(poses, 1.01, 0.02)![3]).toBe(1);
+    expect(interpolatePose(poses, 1.5, 0.02)).toBeUndefined();
   });
 });
