@@ -19,9 +19,9 @@ ${COLOR_TERMS.join(', ')} ("gray" is read as grey). An image embedding says how 
 picture is each colour; a text embedding says which colour words the text contains. So colour
 queries ("the red chair", "something blue") work offline, in the demo and in CI.
 
-Each pixel is classified from its chromaticity (unchanged by shading) and, for black, grey and
-white, its log-lightness; a colour in shadow (x0.6) or lit (x1.2) keeps its name, except that white
-in deep shadow reads as grey, as a single pixel does to a person.
+Each 2x2 pixel block is classified from its chromaticity (unchanged by shading) and, for black,
+grey and white, its log-lightness; a colour in shadow (x0.6) or lit (x1.2) keeps its name, except
+that white in deep shadow reads as grey, as a single pixel does to a person.
 
 ## What it cannot do
 

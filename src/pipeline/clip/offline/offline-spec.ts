@@ -31,6 +31,8 @@ export const CLIP_IMAGE_STD = CLIP_PREPROCESS_DEFAULTS.std;
  * spaced so that grey's band is symmetric and a x0.6 .. x1.2 shading keeps the ranking.
  */
 export const OFFLINE_CLASSIFIER = {
+  /** Pixels are classified in blocks of this side (mean colour of the block). */
+  blockSize: 2,
   chromaEpsilon: 0.02,
   lightnessDelta: 0.01,
   /** Logit weight of the squared chromaticity distance. */

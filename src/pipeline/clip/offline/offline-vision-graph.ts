@@ -1,5 +1,5 @@
 /**
- * The offline vision graph: CLIP pixel values → per-pixel colour-term probabilities (shading
+ * The offline vision graph: CLIP pixel values → colour-term probabilities per 2x2 block (shading
  * robust) → mean over pixels → fixed projection → `image_embeds` [batch, D].
  */
 import { GraphBuilder } from '../onnx/graph-builder';
@@ -67,7 +67,14 @@ export function buildOfflineVisionModel(projection: Float64Array): Uint8Array {
   const mean = g.floats('clip_mean', [1, 3, 1, 1], CLIP_IMAGE_MEAN);
   const zero = g.floats('zero', [], [0]);
   const one = g.floats('one', [], [1]);
-  const rgb = g.node('Clip', [g.node('Add', [g.node('Mul', [pixels, std]), mean]), zero, one]);
+  // Classify 2x2-pixel blocks rather than single pixels: ~6x faster on wasm, and a block's mean
+  // colour is the pixel colour except on the thin edges between two colours.
+  const pool = OFFLINE_CLASSIFIER.blockSize;
+  const blocks = g.node('AveragePool', [pixels], {
+    kernel_shape: { ints: [pool, pool] },
+    strides: { ints: [pool, pool] },
+  });
+  const rgb = g.node('Clip', [g.node('Add', [g.node('Mul', [blocks, std]), mean]), zero, one]);
 
   const { chromaEpsilon, lightnessDelta } = OFFLINE_CLASSIFIER;
   const channelAxis = g.int64s('channel_axis', [1], [1]);
