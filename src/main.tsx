@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { appSnapshot, type AppSnapshot } from './viewer/app-snapshot';
 import { App } from './viewer/App';
 import { openBuiltIn, startWorker } from './viewer/controller';
-import { getState } from './viewer/store';
+import { getState, setState } from './viewer/store';
+import { readHash } from './viewer/url-hash';
 import './viewer/styles.css';
 
 declare global {
@@ -23,7 +24,13 @@ createRoot(root).render(
   </StrictMode>,
 );
 
+// A shared link restores its built-in scene and query text (the query runs after extraction).
+const shared = readHash();
+if (shared.query) setState({ queryText: shared.query });
+const bench = new URLSearchParams(location.search).has('bench');
 startWorker().then(() => {
-  const first = getState().scenes[0];
-  if (first) return openBuiltIn(first.id);
+  if (bench) return; // the benchmark brings its own cloud
+  const scenes = getState().scenes;
+  const wanted = scenes.find((s) => s.id === shared.scene) ?? scenes[0];
+  if (wanted) return openBuiltIn(wanted.id);
 });

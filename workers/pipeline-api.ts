@@ -104,6 +104,83 @@ export interface TokenParseReply {
   normalization: { centroid: [number, number, number]; radius: number };
 }
 
+export type ModelVariantName = 'quantized' | 'fp32' | 'fp16';
+
+export type ModelSpec =
+  /** The bundled colour encoder served from our origin: colour words only. */
+  | { kind: 'offline' }
+  /** A CLIP export on the Hugging Face hub, downloaded once and kept in Cache Storage. */
+  | { kind: 'hub'; repo?: string; variant?: ModelVariantName }
+  /** A model folder the user picked or dropped. */
+  | { kind: 'folder'; files: DroppedFile[] };
+
+export interface ModelInfo {
+  kind: ModelSpec['kind'];
+  modelId: string;
+  label: string;
+  dim: number;
+}
+
+export interface ModelCacheInfo {
+  files: number;
+  bytes: number;
+}
+
+/** Options the pipeline panel exposes (others keep their documented defaults). */
+export interface ExtractInput {
+  frameStride?: number;
+  cropScales?: number[];
+  cropOverlap?: number;
+}
+
+export interface ExtractSummary {
+  modelId: string;
+  dim: number;
+  points: number;
+  seenPoints: number;
+  views: number;
+  crops: number;
+  bytesPerPoint: number;
+  seconds: { load: number; encode: number; fuse: number; field: number };
+  warnings: string[];
+}
+
+export interface QueryInput {
+  text: string;
+  negatives: string[];
+  /** Fixed threshold; automatic when undefined. */
+  threshold?: number;
+  topK: number;
+  mode: 'lerf' | 'cosine';
+}
+
+export interface QueryBox {
+  rank: number;
+  min: [number, number, number];
+  max: [number, number, number];
+  score: number;
+  pointCount: number;
+  tokens?: string;
+}
+
+export interface QueryReply {
+  text: string;
+  threshold: number;
+  selectedCount: number;
+  boxes: QueryBox[];
+  /** Scores of the displayed points (heatmap attribute); range over the seen points. */
+  scores: PointScores;
+  /** Milliseconds for the text embedding and for scoring + grounding. */
+  timings: { embedMs: number; groundMs: number };
+}
+
+/** A download: one zip (several files) or a single file. */
+export interface ExportFile {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
 export interface PipelineApi {
   ping(): Promise<PingReply>;
   listScenes(): Promise<SceneListEntry[]>;
@@ -121,6 +198,18 @@ export interface PipelineApi {
   parseTokens(text: string): Promise<TokenParseReply>;
   /** The six location tokens of a box in metres. */
   encodeTokens(min: [number, number, number], max: [number, number, number]): Promise<string>;
+  loadModel(spec: ModelSpec, onProgress?: ProgressListener): Promise<ModelInfo>;
+  modelCacheInfo(): Promise<ModelCacheInfo>;
+  /** Clears downloaded model files; returns how many were removed. */
+  clearModelCache(): Promise<number>;
+  /** Runs the feature pipeline on the open scene with the loaded model. */
+  extract(input: ExtractInput, onProgress?: ProgressListener): Promise<ExtractSummary>;
+  /** Scores and grounds a text query against the extracted feature field. */
+  query(input: QueryInput): Promise<QueryReply>;
+  /** Feature bundle (meta.json, points/colors/view_counts/features .npy, features.field), zipped. */
+  exportBundle(): Promise<ExportFile>;
+  /** 3D-LLM export (voxels, voxel_features, voxel_features_pe .npy), zipped. */
+  export3dLlm(peWeight?: number): Promise<ExportFile>;
   /** Aborts the long job in flight (open, reconstruct, extract); it rejects with CancelledError. */
   cancel(): Promise<void>;
 }

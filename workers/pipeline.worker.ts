@@ -1,22 +1,56 @@
 /**
- * The pipeline worker: a thin comlink facade over src/pipeline. It holds the open scene and its
- * derived data; the viewer only ever receives plain data and transferred typed arrays.
+ * The pipeline worker: a thin comlink facade over src/pipeline. It holds the open scene, the
+ * loaded CLIP model and the extracted feature field; the viewer only ever receives plain data and
+ * transferred typed arrays.
  */
 import * as Comlink from 'comlink';
+import { zipSync } from 'fflate';
+import {
+  loadClipModel,
+  type LoadedClipModel,
+} from '../src/pipeline/clip/model-source/load-clip-model';
+import { FolderModelSource } from '../src/pipeline/clip/model-source/folder-model-source';
+import {
+  hubModelSource,
+  offlineHttpModelSource,
+} from '../src/pipeline/clip/model-source/http-model-source';
+import { defaultModelCache } from '../src/pipeline/clip/model-source/model-file-cache';
+import type { ModelSource } from '../src/pipeline/clip/model-source/model-source';
+import { buildDemoRoom } from '../src/pipeline/demo/demo-room';
 import { UnsupportedError } from '../src/pipeline/errors';
+import {
+  write3dLlmExport,
+  writeFeatureBundle,
+  type FeatureBundleMeta,
+} from '../src/pipeline/features/bundle';
+import { sceneFingerprint } from '../src/pipeline/features/cache-key';
+import { clipCropPreprocessor } from '../src/pipeline/features/crop-preprocess';
+import { extractFeatures, type ExtractResult } from '../src/pipeline/features/extract';
+import { encodeFeatureField, type PcaQ8FeatureField } from '../src/pipeline/features/feature-field';
 import { sceneNormalisation } from '../src/pipeline/features/voxel-tokens';
+import { groundQuery } from '../src/pipeline/query/ground';
+import { NegativeSimilarityCache } from '../src/pipeline/query/relevancy';
+import { embedQueryText, negativeEmbeddingCache } from '../src/pipeline/query/text-embedding';
 import { openScene } from '../src/pipeline/scene/open-scene';
 import { ensureCloud } from '../src/pipeline/scene/reconstruct';
 import type { Scene } from '../src/pipeline/scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
 import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from './cloud-levels';
+import { projectHeat } from './frame-heat';
 import type {
   DroppedFile,
+  ExportFile,
+  ExtractInput,
+  ExtractSummary,
   FrameImage,
+  ModelInfo,
+  ModelSpec,
   PipelineApi,
   PointScores,
   ProgressListener,
+  QueryInput,
+  QueryReply,
   SceneListEntry,
   SceneSummary,
   TokenParseReply,
@@ -28,6 +62,15 @@ import { summarizeScene } from './scene-summary';
 /** Below this a budget would hide the scene rather than help the frame rate. */
 const MIN_BUDGET = 10_000;
 
+interface Extraction {
+  result: ExtractResult;
+  field: PcaQ8FeatureField;
+  sceneHash: string;
+  negatives: NegativeSimilarityCache;
+  /** Full-cloud scores of the last query, for the frame view. */
+  lastScores?: { scores: Float32Array; range: [number, number] };
+}
+
 interface OpenState {
   id: string;
   scene: Scene;
@@ -37,9 +80,11 @@ interface OpenState {
   shown?: CloudLevel;
   /** Centroid and radius for location tokens (the feature bundle's once extracted). */
   normalization?: SceneNormalization;
+  extraction?: Extraction;
 }
 
 let current: OpenState | undefined;
+let model: { info: ModelInfo; loaded: LoadedClipModel } | undefined;
 /** The long job in flight; `cancel()` aborts it. */
 let job: AbortController | undefined;
 
@@ -56,6 +101,11 @@ async function longJob<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>
 }
 
 const BUILT_IN: SceneListEntry[] = [
+  {
+    id: 'demo-room',
+    name: 'Demo room',
+    description: 'A generated room with ten coloured objects, 24 RGB-D views and ground truth.',
+  },
   {
     id: 'shapes',
     name: 'Generated shapes',
@@ -75,6 +125,17 @@ async function open(
   return summarizeScene(id, scene);
 }
 
+function requireScene(): OpenState {
+  if (!current) throw new UnsupportedError('No scene is open');
+  return current;
+}
+
+function requireExtraction(): { state: OpenState; extraction: Extraction } {
+  const state = requireScene();
+  if (!state.extraction) throw new UnsupportedError('Extract features first (Pipeline panel)');
+  return { state, extraction: state.extraction };
+}
+
 function normalizationOf(state: OpenState): SceneNormalization {
   if (!state.normalization) {
     const positions = state.scene.cloud?.positions;
@@ -86,10 +147,42 @@ function normalizationOf(state: OpenState): SceneNormalization {
   return state.normalization;
 }
 
-function requireScene(): OpenState {
-  if (!current) throw new UnsupportedError('No scene is open');
-  return current;
+/** Per displayed point values and their range over finite values. */
+function displayed(state: OpenState, values: Float32Array): PointScores {
+  const level = state.shown ?? { voxelSize: 0, count: values.length };
+  const out = gatherLevel(level, values, 1, (n) => new Float32Array(n));
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of out) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) [min, max] = [0, 1];
+  return { values: out, min, max };
 }
+
+function modelSourceFor(spec: ModelSpec): ModelSource {
+  if (spec.kind === 'offline') return offlineHttpModelSource();
+  if (spec.kind === 'hub') return hubModelSource({ repo: spec.repo, variant: spec.variant });
+  if (spec.files.length === 0) throw new UnsupportedError('The model folder is empty');
+  return new FolderModelSource(BlobFileSource.fromDropped(spec.files));
+}
+
+function zipFiles(name: string, files: Map<string, Uint8Array>): ExportFile {
+  const entries: Record<string, Uint8Array> = {};
+  for (const [path, bytes] of files) entries[`${name}/${path}`] = bytes;
+  // .npy compresses poorly and is big: store, don't deflate (fast, and the page stays light).
+  const bytes = zipSync(entries, { level: 0 });
+  return Comlink.transfer({ name: `${name}.zip`, mime: 'application/zip', bytes }, [bytes.buffer]);
+}
+
+function bundleFiles(extraction: Extraction): Map<string, Uint8Array> {
+  return writeFeatureBundle(extraction.result, extraction.field, {
+    sceneHash: extraction.sceneHash,
+  });
+}
+
+const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'scene';
 
 const api: PipelineApi = {
   async ping() {
@@ -106,7 +199,8 @@ const api: PipelineApi = {
 
   async openBuiltInScene(id: string, onProgress?: ProgressListener) {
     return longJob(async (signal) => {
-      onProgress?.({ stage: 'open', done: 0, total: 1, message: `opening ${id}` });
+      onProgress?.({ stage: 'open', done: 0, total: 1, message: `generating ${id}` });
+      if (id === 'demo-room') return open(id, buildDemoRoom().scene, signal, onProgress);
       if (id === 'shapes') return open(id, placeholderScene(), signal, onProgress);
       throw new UnsupportedError(`Unknown built-in scene: ${id}`);
     });
@@ -126,14 +220,13 @@ const api: PipelineApi = {
     const state = requireScene();
     const cloud = state.scene.cloud;
     if (!cloud) {
-      const empty: ViewCloud = {
+      return {
         positions: new Float32Array(0),
         colors: new Uint8Array(0),
         totalCount: 0,
         voxelSize: 0,
         levels: [],
       };
-      return empty;
     }
     const safeBudget = Math.max(MIN_BUDGET, Math.floor(budget));
     if (!state.levels || state.levelsBudget !== safeBudget) {
@@ -161,7 +254,11 @@ const api: PipelineApi = {
   },
 
   async getViewCounts(): Promise<PointScores | undefined> {
-    return undefined;
+    const state = requireScene();
+    if (!state.extraction) return undefined;
+    const counts = Float32Array.from(state.extraction.result.viewCounts, (c) => (c > 0 ? c : NaN));
+    const out = displayed(state, counts);
+    return Comlink.transfer(out, [out.values.buffer]);
   },
 
   async getFrameImage(index: number): Promise<FrameImage> {
@@ -171,6 +268,18 @@ const api: PipelineApi = {
     const img = await frame.loadColor();
     const rgb = img.data.slice();
     const out: FrameImage = { index, width: img.width, height: img.height, rgb };
+    const last = state.extraction?.lastScores;
+    if (last && state.scene.cloud) {
+      const intr = { ...frame.intrinsics, width: img.width, height: img.height };
+      out.heat = projectHeat(
+        state.scene.cloud.positions,
+        last.scores,
+        last.range,
+        frame.cameraToWorld,
+        intr,
+      );
+      return Comlink.transfer(out, [rgb.buffer, out.heat.buffer]);
+    }
     return Comlink.transfer(out, [rgb.buffer]);
   },
 
@@ -198,6 +307,145 @@ const api: PipelineApi = {
 
   async encodeTokens(min, max) {
     return encodeBoxToTokens({ min, max }, normalizationOf(requireScene()));
+  },
+
+  async loadModel(spec: ModelSpec, onProgress?: ProgressListener): Promise<ModelInfo> {
+    return longJob(async (signal) => {
+      const source = modelSourceFor(spec);
+      const loaded = await loadClipModel(source, { signal, onProgress: (p) => onProgress?.(p) });
+      const previous = model;
+      model = {
+        loaded,
+        info: {
+          kind: spec.kind,
+          modelId: loaded.config.modelId,
+          label: source.label,
+          dim: loaded.encoder.dim,
+        },
+      };
+      await previous?.loaded.encoder.dispose().catch(() => undefined);
+      return model.info;
+    });
+  },
+
+  async modelCacheInfo() {
+    const files = (await defaultModelCache()?.list()) ?? [];
+    return { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  },
+
+  async clearModelCache() {
+    return (await defaultModelCache()?.clear()) ?? 0;
+  },
+
+  async extract(input: ExtractInput, onProgress?: ProgressListener): Promise<ExtractSummary> {
+    const state = requireScene();
+    if (!model) throw new UnsupportedError('Load a model first (Model panel)');
+    const encoder = model.loaded.encoder;
+    return longJob(async (signal) => {
+      const result = await extractFeatures(state.scene, encoder, input, {
+        preprocess: clipCropPreprocessor(),
+        signal,
+        onProgress: (p) => onProgress?.(p),
+      });
+      const t0 = performance.now();
+      const field = encodeFeatureField(
+        result.features,
+        result.count,
+        result.dim,
+        result.viewCounts,
+      );
+      const fieldS = (performance.now() - t0) / 1000;
+      state.extraction = {
+        result,
+        field,
+        sceneHash: sceneFingerprint(state.scene),
+        negatives: new NegativeSimilarityCache(),
+      };
+      state.normalization = sceneNormalisation(result.positions);
+      return {
+        modelId: result.modelId,
+        dim: result.dim,
+        points: result.count,
+        seenPoints: result.stats.seenPoints,
+        views: result.stats.views,
+        crops: result.stats.crops,
+        bytesPerPoint: field.bytesPerPoint,
+        seconds: {
+          load: result.timings.loadS,
+          encode: result.timings.encodeS,
+          fuse: result.timings.fuseS,
+          field: fieldS,
+        },
+        warnings: result.warnings,
+      };
+    });
+  },
+
+  async query(input: QueryInput): Promise<QueryReply> {
+    const { state, extraction } = requireExtraction();
+    if (!model) throw new UnsupportedError('Load a model first (Model panel)');
+    if (model.loaded.encoder.modelId !== extraction.result.modelId) {
+      throw new UnsupportedError(
+        `The features were extracted with ${extraction.result.modelId}; load that model or extract again`,
+      );
+    }
+    const text = String(input.text).trim();
+    if (!text) throw new UnsupportedError('Type a query');
+    const encoder = model.loaded.encoder;
+    const t0 = performance.now();
+    const embedding = await embedQueryText(encoder, text);
+    const phrases = input.negatives.map((n) => n.trim()).filter((n) => n.length > 0);
+    const negatives =
+      input.mode === 'lerf' && phrases.length > 0
+        ? await negativeEmbeddingCache.get(encoder, phrases)
+        : null;
+    const t1 = performance.now();
+    const grounding = groundQuery(
+      extraction.field,
+      extraction.result.positions,
+      embedding,
+      negatives,
+      {
+        mode: input.mode,
+        threshold: input.threshold,
+        topK: input.topK,
+        normalization: state.normalization,
+      },
+      extraction.negatives,
+    );
+    const t2 = performance.now();
+    const scores = displayed(state, grounding.scores);
+    extraction.lastScores = { scores: grounding.scores, range: [scores.min, scores.max] };
+    const reply: QueryReply = {
+      text,
+      threshold: grounding.threshold,
+      selectedCount: grounding.selectedCount,
+      boxes: grounding.boxes.map((b) => ({
+        rank: b.rank,
+        min: b.min,
+        max: b.max,
+        score: b.score,
+        pointCount: b.pointCount,
+        tokens: b.tokens,
+      })),
+      scores,
+      timings: { embedMs: t1 - t0, groundMs: t2 - t1 },
+    };
+    return Comlink.transfer(reply, [scores.values.buffer]);
+  },
+
+  async exportBundle() {
+    const { state, extraction } = requireExtraction();
+    return zipFiles(`${safeName(state.scene.name)}-features`, bundleFiles(extraction));
+  },
+
+  async export3dLlm(peWeight?: number) {
+    const { state, extraction } = requireExtraction();
+    const files = bundleFiles(extraction);
+    const meta = JSON.parse(new TextDecoder().decode(files.get('meta.json'))) as FeatureBundleMeta;
+    const { positions, features, viewCounts } = extraction.result;
+    const out = write3dLlmExport({ meta, positions, features, viewCounts }, { peWeight });
+    return zipFiles(`${safeName(state.scene.name)}-3dllm`, out);
   },
 
   async cancel() {

@@ -1,5 +1,10 @@
 import { ErrorPanel } from './ErrorPanel';
+import { ExportPanel } from './ExportPanel';
 import { FrameView } from './FrameView';
+import { KeyboardShortcuts } from './KeyboardShortcuts';
+import { ModelPanel } from './ModelPanel';
+import { PipelinePanel } from './PipelinePanel';
+import { QueryPanel } from './QueryPanel';
 import { ScenePanel } from './ScenePanel';
 import { StatusLine } from './StatusLine';
 import { TokensPanel } from './TokensPanel';
@@ -13,8 +18,13 @@ export function App() {
       <aside className="side-panel" aria-label="Controls">
         <h1>scene3d-llm</h1>
         <ScenePanel />
+        <ModelPanel />
+        <PipelinePanel />
+        <QueryPanel />
         <TokensPanel />
         <ViewPanel />
+        <ExportPanel />
+        <KeyboardShortcuts />
       </aside>
       <FrameView />
       <ErrorPanel />

@@ -22,6 +22,7 @@ export function CameraRig() {
   const invalidate = useThree((s) => s.invalidate);
   const scene = useApp((s) => s.scene);
   const flyTo = useApp((s) => s.flyTo);
+  const refitSeq = useApp((s) => s.refitSeq);
   const up = scene?.up ?? [0, 0, 1];
 
   // Fit the scene (cloud and cameras) when it changes: from behind the cameras, looking the way
@@ -59,7 +60,7 @@ export function CameraRig() {
     controls.current?.update();
     invalidate();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refit only for a new scene
-  }, [scene, camera, invalidate]);
+  }, [scene, refitSeq, camera, invalidate]);
 
   useEffect(() => {
     if (!flyTo || !controls.current) return;

@@ -1,31 +1,10 @@
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
-import { BufferAttribute, BufferGeometry, PerspectiveCamera, Vector2 } from 'three';
-import type { PointScores, ViewCloud } from '../../workers/pipeline-api';
+import { PerspectiveCamera, Vector2 } from 'three';
+import type { ViewCloud } from '../../workers/pipeline-api';
+import { applyValues, buildGeometry } from './point-geometry';
 import { COLOR_MODE_INDEX, colormapTexture, createPointMaterial } from './point-material';
 import { getState, setState, useApp } from './store';
-
-/** Writes per-point values into an attribute in place (the geometry is never rebuilt). */
-function applyValues(geometry: BufferGeometry, name: string, values: PointScores | undefined) {
-  const attr = geometry.getAttribute(name) as BufferAttribute;
-  const array = attr.array as Float32Array;
-  if (values && values.values.length === array.length) array.set(values.values);
-  else array.fill(NaN);
-  attr.needsUpdate = true;
-}
-
-function buildGeometry(cloud: ViewCloud): BufferGeometry {
-  const n = cloud.positions.length / 3;
-  const geometry = new BufferGeometry();
-  geometry.setAttribute('position', new BufferAttribute(cloud.positions, 3));
-  geometry.setAttribute('rgb', new BufferAttribute(cloud.colors, 3, true));
-  geometry.setAttribute('score', new BufferAttribute(new Float32Array(n).fill(NaN), 1));
-  geometry.setAttribute('views', new BufferAttribute(new Float32Array(n).fill(NaN), 1));
-  const ids = cloud.instanceIds ?? new Int32Array(n).fill(-1);
-  geometry.setAttribute('instanceId', new BufferAttribute(new Float32Array(ids), 1));
-  geometry.computeBoundingSphere();
-  return geometry;
-}
 
 /** The scene's cloud: one BufferGeometry, every colour mode in one shader. */
 export function PointCloud({ cloud }: { cloud: ViewCloud }) {

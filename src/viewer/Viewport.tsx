@@ -1,11 +1,16 @@
 import { Canvas } from '@react-three/fiber';
+import { BenchBridge } from './BenchBridge';
 import { Boxes } from './Boxes';
 import { CameraRig } from './CameraRig';
 import { Frusta } from './Frusta';
 import { PointCloud } from './PointCloud';
+import { ScreenshotBridge } from './ScreenshotBridge';
 import { useApp } from './store';
 
 export const BACKGROUND = '#14171c';
+
+/** ?bench mounts the benchmark hooks (bench/viewer-frame.bench.ts). */
+const BENCH = new URLSearchParams(location.search).has('bench');
 
 /** The 3D view: renders on demand only (SwiftShader and laptops alike). */
 export function Viewport() {
@@ -34,6 +39,8 @@ export function Viewport() {
         <Boxes />
         {showFrusta ? <Frusta /> : null}
         <CameraRig />
+        <ScreenshotBridge />
+        {BENCH ? <BenchBridge /> : null}
       </Canvas>
     </div>
   );

@@ -35,6 +35,13 @@ export function appSnapshot() {
     frameImage: s.frameImage
       ? { index: s.frameImage.index, width: s.frameImage.width, height: s.frameImage.height }
       : undefined,
+    model: s.model ? { ...s.model } : undefined,
+    extraction: s.extraction ? structuredClone(s.extraction) : undefined,
+    job: s.job,
+    lastQuery: s.lastQuery ? structuredClone(s.lastQuery) : undefined,
+    /** The last query's boxes (alias of lastQuery.boxes, for tests and tools). */
+    results: s.lastQuery ? structuredClone(s.lastQuery.boxes) : [],
+    lastExport: s.lastExport ? { ...s.lastExport } : undefined,
     framesDrawn: s.framesDrawn,
   };
 }

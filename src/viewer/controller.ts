@@ -3,8 +3,10 @@
  * the store; results land in the store.
  */
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
-import type { DroppedFile } from '../../workers/pipeline-api';
-import { getState, reportError, setState, type ViewBox } from './store';
+import type { DroppedFile, ExportFile, ExtractInput, ModelSpec } from '../../workers/pipeline-api';
+import { captureScreenshot } from './screenshot';
+import { getState, reportError, setState, type AppState, type ViewBox } from './store';
+import { writeHash } from './url-hash';
 
 let client: PipelineClient | undefined;
 
@@ -16,14 +18,18 @@ function api() {
 const onProgress = progressProxy((p) => setState({ progress: p }));
 
 /** Runs one piece of worker work with a busy status; errors go to the error panel. */
-async function busy<T>(text: string, work: () => Promise<T>): Promise<T | undefined> {
-  setState({ status: 'busy', statusText: text });
+async function busy<T>(
+  text: string,
+  work: () => Promise<T>,
+  job?: AppState['job'],
+): Promise<T | undefined> {
+  setState({ status: 'busy', statusText: text, job, progress: undefined });
   try {
     const result = await work();
-    setState({ status: 'ready', statusText: 'Ready', progress: undefined });
+    setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
     return result;
   } catch (err) {
-    setState({ status: 'ready', statusText: 'Ready', progress: undefined });
+    setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
     reportError(err);
     return undefined;
   }
@@ -47,16 +53,24 @@ export async function startWorker(): Promise<void> {
   }
 }
 
+const clearedScene: Partial<AppState> = {
+  scene: undefined,
+  cloud: undefined,
+  scores: undefined,
+  viewCounts: undefined,
+  extraction: undefined,
+  lastQuery: undefined,
+  boxes: [],
+  selectedBox: undefined,
+  selectedTokens: undefined,
+  frameImage: undefined,
+  normalization: undefined,
+};
+
 /** Terminates the worker (cancelling everything in flight) and starts a fresh one. */
 export async function restartWorker(): Promise<void> {
   const sceneId = getState().scene?.id;
-  setState({
-    scene: undefined,
-    cloud: undefined,
-    scores: undefined,
-    boxes: [],
-    frameImage: undefined,
-  });
+  setState({ ...clearedScene, model: undefined, job: undefined, progress: undefined });
   await startWorker();
   if (sceneId && !sceneId.startsWith('files:')) await openBuiltIn(sceneId);
 }
@@ -67,30 +81,145 @@ async function loadCloud(): Promise<void> {
 }
 
 export async function openBuiltIn(id: string): Promise<void> {
-  await busy(`Opening ${id}…`, async () => {
-    const scene = await api().openBuiltInScene(id, onProgress);
-    setState({ scene, boxes: [], selectedBox: undefined, frameImage: undefined });
-    await loadCloud();
-  });
+  await busy(
+    `Opening ${id}…`,
+    async () => {
+      setState({ ...clearedScene, colorMode: 'rgb' });
+      const scene = await api().openBuiltInScene(id, onProgress);
+      setState({ scene });
+      await loadCloud();
+      writeHash();
+    },
+    'open',
+  );
 }
 
 export async function openFiles(files: DroppedFile[]): Promise<void> {
-  await busy(`Opening ${files.length} files…`, async () => {
-    const scene = await api().openFiles(files, onProgress);
-    setState({ scene, boxes: [], selectedBox: undefined, frameImage: undefined });
-    await loadCloud();
-  });
+  await busy(
+    `Opening ${files.length} files…`,
+    async () => {
+      setState({ ...clearedScene, colorMode: 'rgb' });
+      const scene = await api().openFiles(files, onProgress);
+      setState({ scene });
+      await loadCloud();
+      writeHash();
+    },
+    'open',
+  );
 }
 
 export async function setPointBudget(budget: number): Promise<void> {
   setState({ pointBudget: budget });
-  if (getState().scene) await busy('Resampling the cloud…', loadCloud);
+  if (!getState().scene) return;
+  await busy('Resampling the cloud…', async () => {
+    await loadCloud();
+    // Per-point values follow the displayed points: fetch them again for the new level.
+    if (getState().extraction) {
+      setState({ viewCounts: await api().getViewCounts() });
+      if (getState().lastQuery) await runQuery(getState().lastQuery!.text);
+    }
+  });
 }
 
 export async function showFrame(index: number): Promise<void> {
   await busy(`Loading frame ${index}…`, async () => {
     const frameImage = await api().getFrameImage(index);
     setState({ frameImage });
+  });
+}
+
+export async function loadModel(spec: ModelSpec): Promise<void> {
+  await busy(
+    'Loading the model…',
+    async () => {
+      const model = await api().loadModel(spec, onProgress);
+      setState({ model });
+      await refreshModelCache();
+    },
+    'model',
+  );
+}
+
+export async function refreshModelCache(): Promise<void> {
+  try {
+    setState({ modelCache: await api().modelCacheInfo() });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function clearModelCache(): Promise<void> {
+  await busy('Clearing the model cache…', async () => {
+    await api().clearModelCache();
+    await refreshModelCache();
+  });
+}
+
+export async function extract(input: ExtractInput): Promise<void> {
+  await busy(
+    'Extracting features…',
+    async () => {
+      if (!getState().model) {
+        setState({ statusText: 'Loading the offline model…' });
+        setState({ model: await api().loadModel({ kind: 'offline' }, onProgress) });
+        setState({ statusText: 'Extracting features…' });
+      }
+      const extraction = await api().extract(input, onProgress);
+      const viewCounts = await api().getViewCounts();
+      setState({ extraction, viewCounts, lastQuery: undefined, scores: undefined });
+    },
+    'extract',
+  );
+  const pending = getState().queryText.trim();
+  if (getState().extraction && pending) await runQuery(pending);
+}
+
+export async function cancelWork(): Promise<void> {
+  await client?.api.cancel();
+}
+
+export async function runQuery(text = getState().queryText): Promise<void> {
+  const s = getState();
+  const trimmed = text.trim();
+  if (!trimmed) return;
+  await busy(`Querying “${trimmed}”…`, async () => {
+    const reply = await api().query({
+      text: trimmed,
+      negatives: s.negatives.split(','),
+      threshold: s.threshold,
+      topK: s.topK,
+      mode: s.scoreMode,
+    });
+    const boxes: ViewBox[] = reply.boxes.map((b) => ({
+      key: `query-${reply.text}-${b.rank}`,
+      min: b.min,
+      max: b.max,
+      label: `${reply.text} #${b.rank}`,
+      score: b.score,
+      tokens: b.tokens,
+      source: 'query',
+    }));
+    setState((st) => ({
+      queryText: trimmed,
+      queryHistory: [trimmed, ...st.queryHistory.filter((h) => h !== trimmed)].slice(0, 20),
+      scores: reply.scores,
+      heatRange: [
+        Number(reply.scores.min.toFixed(3)),
+        Number(Math.max(reply.scores.max, reply.scores.min + 1e-3).toFixed(3)),
+      ],
+      colorMode: 'heatmap',
+      lastQuery: {
+        text: reply.text,
+        threshold: reply.threshold,
+        selectedCount: reply.selectedCount,
+        boxes: reply.boxes,
+        timings: reply.timings,
+      },
+      boxes: [...boxes, ...st.boxes.filter((b) => b.source !== 'query')],
+      selectedBox: undefined,
+      selectedTokens: undefined,
+    }));
+    writeHash();
   });
 }
 
@@ -132,6 +261,63 @@ export async function showTokenBoxes(text: string): Promise<void> {
   });
 }
 
-export async function cancelWork(): Promise<void> {
-  await client?.api.cancel();
+/** Hands bytes to the browser as a download. */
+function download(name: string, mime: string, bytes: Uint8Array | Blob): void {
+  const blob = bytes instanceof Blob ? bytes : new Blob([bytes as BlobPart], { type: mime });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setState({ lastExport: { name, bytes: blob.size } });
+}
+
+async function exportWith(text: string, make: () => Promise<ExportFile>): Promise<void> {
+  await busy(text, async () => {
+    const file = await make();
+    download(file.name, file.mime, file.bytes);
+  });
+}
+
+export const exportBundle = () =>
+  exportWith('Writing the feature bundle…', () => api().exportBundle());
+
+export const export3dLlm = (peWeight?: number) =>
+  exportWith('Writing the 3D-LLM export…', () => api().export3dLlm(peWeight));
+
+const fileStem = () => (getState().scene?.info.name ?? 'scene').replace(/[^\w.-]+/g, '_');
+
+export function exportBoxesJson(): void {
+  const s = getState();
+  const json = {
+    scene: s.scene?.info.name,
+    query: s.lastQuery?.text,
+    normalization: s.normalization,
+    boxes: s.boxes.map((b) => ({
+      source: b.source,
+      label: b.label,
+      min: b.min,
+      max: b.max,
+      score: b.score,
+      tokens: b.tokens,
+    })),
+  };
+  download(
+    `${fileStem()}-boxes.json`,
+    'application/json',
+    new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'),
+  );
+}
+
+export async function exportScreenshot(): Promise<void> {
+  try {
+    const blob = await captureScreenshot();
+    download(`${fileStem()}-view.png`, 'image/png', blob);
+  } catch (err) {
+    reportError(err);
+  }
 }

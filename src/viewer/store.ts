@@ -3,10 +3,15 @@
  * it without re-rendering and tests can read a snapshot through window.__app.
  */
 import { useSyncExternalStore } from 'react';
+import { QUERY_DEFAULTS } from '../pipeline/defaults';
 import type { Progress } from '../pipeline/progress';
 import type {
+  ExtractSummary,
   FrameImage,
+  ModelCacheInfo,
+  ModelInfo,
   PingReply,
+  QueryBox,
   PointScores,
   SceneListEntry,
   SceneSummary,
@@ -27,6 +32,15 @@ export interface ViewBox {
   score?: number;
   tokens?: string;
   source: 'query' | 'tokens' | 'gt';
+}
+
+/** The last query's result without the per-point scores (those live in `scores`). */
+export interface QueryResult {
+  text: string;
+  threshold: number;
+  selectedCount: number;
+  boxes: QueryBox[];
+  timings: { embedMs: number; groundMs: number };
 }
 
 export interface AppError {
@@ -65,6 +79,24 @@ export interface AppState {
   /** The camera flies here when this object changes. */
   flyTo?: { center: [number, number, number]; radius: number };
   frameImage?: FrameImage;
+  model?: ModelInfo;
+  modelCache?: ModelCacheInfo;
+  extraction?: ExtractSummary;
+  /** Which long job is running, for the Cancel buttons and progress bars. */
+  job?: 'open' | 'model' | 'extract';
+  queryText: string;
+  queryHistory: string[];
+  /** Comma-separated negative phrases. */
+  negatives: string;
+  /** undefined = automatic. */
+  threshold?: number;
+  topK: number;
+  scoreMode: 'lerf' | 'cosine';
+  lastQuery?: QueryResult;
+  /** Name and size of the last file handed to the browser for download. */
+  lastExport?: { name: string; bytes: number };
+  /** Incremented to ask the camera to refit the scene. */
+  refitSeq: number;
   /** Incremented by each WebGL frame drawn (render on demand: it stays put when idle). */
   framesDrawn: number;
 }
@@ -85,6 +117,12 @@ export const initialState: AppState = {
   showFrusta: true,
   boxes: [],
   tokenDiagnostics: [],
+  queryText: '',
+  queryHistory: [],
+  negatives: QUERY_DEFAULTS.negatives.join(', '),
+  topK: QUERY_DEFAULTS.topK,
+  scoreMode: QUERY_DEFAULTS.scoreMode,
+  refitSeq: 0,
   framesDrawn: 0,
 };
 

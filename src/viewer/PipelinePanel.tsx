@@ -1,0 +1,102 @@
+import { useId, useState } from 'react';
+import { FEATURE_DEFAULTS } from '../pipeline/defaults';
+import { cancelWork, extract } from './controller';
+import { useApp } from './store';
+
+function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '';
+  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
+  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
+}
+
+/** Feature extraction options, Extract with progress, ETA and Cancel, and the result summary. */
+export function PipelinePanel() {
+  const id = useId();
+  const hasFrames = useApp((s) => (s.scene?.frames.length ?? 0) > 0);
+  const status = useApp((s) => s.status);
+  const job = useApp((s) => s.job);
+  const progress = useApp((s) => (s.job === 'extract' ? s.progress : undefined));
+  const extraction = useApp((s) => s.extraction);
+  const [stride, setStride] = useState<number>(FEATURE_DEFAULTS.frameStride);
+  const [scales, setScales] = useState(FEATURE_DEFAULTS.cropScales.join(', '));
+  const [overlap, setOverlap] = useState<number>(FEATURE_DEFAULTS.cropOverlap);
+
+  const run = () => {
+    const cropScales = scales
+      .split(',')
+      .map((v) => Number(v.trim()))
+      .filter((v) => v > 0 && v <= 1);
+    extract({ frameStride: Math.max(1, Math.round(stride)), cropScales, cropOverlap: overlap });
+  };
+
+  const running = job === 'extract';
+  const fraction = progress && progress.total > 0 ? progress.done / progress.total : undefined;
+  return (
+    <section className="panel pipeline-panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Pipeline</h2>
+      <div className="row">
+        <label htmlFor={`${id}-stride`}>Frame stride</label>
+        <input
+          id={`${id}-stride`}
+          type="number"
+          min={1}
+          value={stride}
+          onChange={(e) => setStride(Number(e.target.value))}
+        />
+        <label htmlFor={`${id}-overlap`}>Overlap</label>
+        <input
+          id={`${id}-overlap`}
+          type="number"
+          min={0}
+          max={0.9}
+          step={0.05}
+          value={overlap}
+          onChange={(e) => setOverlap(Number(e.target.value))}
+        />
+      </div>
+      <label htmlFor={`${id}-scales`}>Crop scales (fractions of the shorter side)</label>
+      <input id={`${id}-scales`} value={scales} onChange={(e) => setScales(e.target.value)} />
+      <div className="row">
+        <button
+          type="button"
+          data-shortcut="extract"
+          disabled={!hasFrames || status !== 'ready'}
+          onClick={run}
+        >
+          Extract features
+        </button>
+        {running ? (
+          <button type="button" onClick={() => cancelWork()}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      {!hasFrames ? <p className="hint">This scene has no RGB-D frames to extract from.</p> : null}
+      {running ? (
+        <div className="extract-progress">
+          <progress
+            aria-label="Extraction progress"
+            data-testid="extract-progress"
+            max={1}
+            value={fraction}
+          />
+          <span>
+            {progress
+              ? `${progress.stage}: ${progress.done}/${progress.total || '?'} ${progress.unit ?? ''}` +
+                (progress.rate ? ` · ${progress.rate.toFixed(1)}/s` : '')
+              : 'starting…'}{' '}
+            {formatEta(progress?.etaSeconds)}
+          </span>
+        </div>
+      ) : null}
+      {extraction ? (
+        <p className="hint" data-testid="extract-summary">
+          {extraction.seenPoints.toLocaleString('en')} of {extraction.points.toLocaleString('en')}{' '}
+          points seen in {extraction.views} views ({extraction.crops} crops), D = {extraction.dim},{' '}
+          {extraction.bytesPerPoint.toFixed(1)} B/point; encode{' '}
+          {extraction.seconds.encode.toFixed(1)} s, fuse {extraction.seconds.fuse.toFixed(1)} s.
+        </p>
+      ) : null}
+    </section>
+  );
+}

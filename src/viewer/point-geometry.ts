@@ -1,0 +1,30 @@
+/** The point cloud's BufferGeometry and in-place per-point value updates. */
+import { BufferAttribute, BufferGeometry } from 'three';
+import type { PointScores, ViewCloud } from '../../workers/pipeline-api';
+
+/** Writes per-point values into an attribute in place (the geometry is never rebuilt). */
+export function applyValues(
+  geometry: BufferGeometry,
+  name: 'score' | 'views',
+  values: PointScores | undefined,
+): void {
+  const attr = geometry.getAttribute(name) as BufferAttribute;
+  const array = attr.array as Float32Array;
+  if (values && values.values.length === array.length) array.set(values.values);
+  else array.fill(NaN);
+  attr.needsUpdate = true;
+}
+
+/** Positions, normalised Uint8 colours, and the per-point value attributes the shader reads. */
+export function buildGeometry(cloud: ViewCloud): BufferGeometry {
+  const n = cloud.positions.length / 3;
+  const geometry = new BufferGeometry();
+  geometry.setAttribute('position', new BufferAttribute(cloud.positions, 3));
+  geometry.setAttribute('rgb', new BufferAttribute(cloud.colors, 3, true));
+  geometry.setAttribute('score', new BufferAttribute(new Float32Array(n).fill(NaN), 1));
+  geometry.setAttribute('views', new BufferAttribute(new Float32Array(n).fill(NaN), 1));
+  const ids = cloud.instanceIds ?? new Int32Array(n).fill(-1);
+  geometry.setAttribute('instanceId', new BufferAttribute(new Float32Array(ids), 1));
+  geometry.computeBoundingSphere();
+  return geometry;
+}
