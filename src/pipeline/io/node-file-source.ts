@@ -69,8 +69,11 @@ export class NodeFileSource implements FileSource {
       throw new MissingFileError(this.abs(path));
     }
     try {
-      const buf = new Uint8Array(length);
-      const { bytesRead } = await handle.read(buf, 0, length, offset);
+      // Never allocate more than the file can give (a garbled count must not become a huge buffer).
+      const available = Math.max(0, (await handle.stat()).size - offset);
+      const n = Math.max(0, Math.min(length, available));
+      const buf = new Uint8Array(n);
+      const { bytesRead } = n > 0 ? await handle.read(buf, 0, n, offset) : { bytesRead: 0 };
       return buf.subarray(0, bytesRead);
     } finally {
       await handle.close();
