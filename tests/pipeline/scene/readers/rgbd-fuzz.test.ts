@@ -106,7 +106,27 @@ async function openAndLoad(files: Record<string, Uint8Array>): Promise<void> {
 const BUILDERS: Array<[string, () => Record<string, Uint8Array>]> = [
   ['7-Scenes', () => sevenScenesFiles().files],
   ['Redwood', () => redwoodFiles().files],
+  [
+    'Redwood + Open3D intrinsic.json',
+    () => ({
+      ...redwoodFiles().files,
+      'intrinsic.json': new TextEncoder().encode(
+        JSON.stringify({
+          width: 16,
+          height: 12,
+          intrinsic_matrix: [20, 0, 0, 0, 22, 0, 7.5, 5.5, 1],
+        }),
+      ),
+    }),
+  ],
   ['TUM', () => tumFiles().files],
+  [
+    'TUM + intrinsics.txt',
+    () => ({
+      ...tumFiles('').files,
+      'intrinsics.txt': new TextEncoder().encode('20 22 7.5 5.5 0.1 0 0 0\n'),
+    }),
+  ],
   ['nerfstudio', () => nerfstudioFiles().files],
 ];
 
