@@ -2,22 +2,25 @@
 import { GraphBuilder } from '../../../../src/pipeline/clip/onnx/graph-builder';
 
 export function tinyVisionModel(
-  o: { inputName?: string; outputName?: string; side?: number; dim?: number } = {},
+  o: { inputName?: string; outputName?: string; side?: number; dim?: number; half?: boolean } = {},
 ): Uint8Array {
   const side = o.side ?? 224;
   const dim = o.dim ?? 64;
+  const elem = o.half ? 'float16' : 'float';
   const g = new GraphBuilder('tiny_vision');
-  const x = g.input(o.inputName ?? 'pixel_values', 'float', ['batch_size', 3, side, side]);
+  let x = g.input(o.inputName ?? 'pixel_values', elem, ['batch_size', 3, side, side]);
+  if (o.half) x = g.node('Cast', [x], { to: { int: 1 } });
   const pooled = g.node('ReduceMean', [x], { axes: { ints: [2, 3] }, keepdims: { int: 0 } });
   const w = g.floats(
     'w',
     [3, dim],
     Array.from({ length: 3 * dim }, (_, i) => ((i * 7) % 5) - 2),
   );
-  g.output(g.node('MatMul', [pooled, w], {}, o.outputName ?? 'image_embeds'), 'float', [
-    'batch_size',
-    dim,
-  ]);
+  const name = o.outputName ?? 'image_embeds';
+  const embeds = o.half
+    ? g.node('Cast', [g.node('MatMul', [pooled, w])], { to: { int: 10 } }, name)
+    : g.node('MatMul', [pooled, w], {}, name);
+  g.output(embeds, elem, ['batch_size', dim]);
   return g.encode();
 }
 

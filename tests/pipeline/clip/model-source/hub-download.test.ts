@@ -200,3 +200,35 @@ describe('hub model source over HTTP', () => {
     }
   });
 });
+
+describe('hub defaults and variants', () => {
+  it('asks for the quantized export by default and names the model by repo#variant', async () => {
+    const quantized = new Map(
+      [...files].map(([name, bytes]) => [
+        name.replace(/(vision|text)_model\.onnx$/, '$1_model_quantized.onnx'),
+        bytes,
+      ]),
+    );
+    const hub = await startModelServer('Xenova/clip-vit-base-patch32', quantized);
+    try {
+      const model = await loadClipModel(hubModelSource({ baseUrl: hub.baseUrl, cache: null }), {
+        numThreads: 1,
+      });
+      expect(model.config.modelId).toBe('Xenova/clip-vit-base-patch32#quantized');
+      expect(model.config.variant).toBe('quantized');
+      await model.encoder.dispose();
+      expect(hub.requests).toContain(
+        '/Xenova/clip-vit-base-patch32/resolve/main/onnx/vision_model_quantized.onnx',
+      );
+      expect(hub.requests).toContain(
+        '/Xenova/clip-vit-base-patch32/resolve/main/onnx/text_model_quantized.onnx',
+      );
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('refuses a repository name that is not owner/name', () => {
+    expect(() => hubModelSource({ repo: '../../etc', cache: null })).toThrow(ModelError);
+  });
+});
