@@ -49,7 +49,7 @@ export class MemoryModelCache implements ModelFileCache {
 export class CacheStorageModelCache implements ModelFileCache {
   constructor(
     private readonly storage: CacheStorage,
-    private readonly cacheName = MODEL_CACHE_NAME,
+    private readonly cacheName: string = MODEL_CACHE_NAME,
   ) {}
 
   private open() {
