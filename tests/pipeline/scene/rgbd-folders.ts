@@ -108,8 +108,9 @@ export function nerfstudioFiles(withDepth = true) {
     camera_model: 'OPENCV',
     fl_x: K.fx,
     fl_y: K.fy,
-    cx: K.cx,
-    cy: K.cy,
+    // nerfstudio's pixel centres sit at +0.5 (ours at integers).
+    cx: K.cx + 0.5,
+    cy: K.cy + 0.5,
     w: K.width,
     h: K.height,
     k1: 0,

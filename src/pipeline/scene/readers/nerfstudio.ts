@@ -5,6 +5,9 @@
  * y and z axes (right-multiplying by diag(1, −1, −1, 1)). Optional `depth_file_path` (16-bit PNG)
  * with `depth_unit_scale_factor` (metres per raw unit, default 0.001). Frames without depth load
  * an all-invalid depth image. Distortion coefficients are ignored (with a warning).
+ * nerfstudio's principal point uses pixel-corner coordinates (pixel centres at +0.5, as COLMAP);
+ * ours has centres at integers, so cx and cy shift by −0.5. Without fl_x, `camera_angle_x`
+ * (instant-ngp) gives fx = w / (2·tan(angle/2)); cx, cy default to the image centre.
  */
 import { ParseError, throwIfAborted } from '../../errors';
 import { openGlToOpenCvCamera } from '../../geometry/mat4';
@@ -118,15 +121,27 @@ async function read(
       warn('lens distortion coefficients are ignored (images are treated as undistorted)');
       distortionWarned = true;
     }
-    const [flX, flY, cx, cy, w, h] = INTRINSIC_KEYS.map(field);
-    if (flX === undefined || cx === undefined || cy === undefined) {
-      throw new ParseError({ file }, `${where}: intrinsics fl_x, cx and cy are required`);
-    }
+    const [flX, flY, cxEdge, cyEdge, w, h] = INTRINSIC_KEYS.map(field);
     // Without w/h, probe one image and assume the rest match (loadColor checks each one).
     let size = w !== undefined && h !== undefined ? { width: w, height: h } : probedSize;
     if (!size) size = probedSize = await probeImageSize(source, colorPath);
+    // instant-ngp / Blender files may give only the horizontal field of view.
+    const angleX = field('camera_angle_x');
+    const fx =
+      flX ?? (angleX !== undefined ? (0.5 * size.width) / Math.tan(0.5 * angleX) : undefined);
+    if (fx === undefined) {
+      throw new ParseError({ file }, `${where}: needs fl_x (or camera_angle_x)`);
+    }
+    // nerfstudio (like COLMAP) puts pixel centres at +0.5; ours are at integers.
     const intrinsics: Intrinsics = validateIntrinsics(
-      { fx: flX, fy: flY ?? flX, cx, cy, width: size.width, height: size.height },
+      {
+        fx,
+        fy: flY ?? fx,
+        cx: (cxEdge ?? size.width / 2) - 0.5,
+        cy: (cyEdge ?? size.height / 2) - 0.5,
+        width: size.width,
+        height: size.height,
+      },
       file,
     );
     const pose = checkPose(

@@ -51,3 +51,32 @@ describe('nerfstudio reader', () => {
     await expect(openScene(new MemoryFileSource(files, 'ns'))).rejects.toThrow(/frames\[1\]/);
   });
 });
+
+describe('nerfstudio intrinsics conventions', () => {
+  it('derives fx from camera_angle_x and centres the principal point when cx, cy are absent', async () => {
+    const { files, json } = nerfstudioFiles();
+    const fov = 2 * Math.atan(K.width / 2 / K.fx);
+    const ngp = {
+      ...json,
+      fl_x: undefined,
+      fl_y: undefined,
+      cx: undefined,
+      cy: undefined,
+      camera_angle_x: fov,
+    };
+    files['scene/transforms.json'] = text(JSON.stringify(ngp));
+    const scene = await openScene(new MemoryFileSource(files));
+    const k = scene.frames[0].intrinsics;
+    expect(k.fx).toBeCloseTo(K.fx, 9);
+    expect(k.fy).toBeCloseTo(K.fx, 9);
+    // Image centre in pixel-corner terms is w/2; in ours (w − 1)/2.
+    expect(k.cx).toBeCloseTo((K.width - 1) / 2, 12);
+    expect(k.cy).toBeCloseTo((K.height - 1) / 2, 12);
+  });
+
+  it('needs some focal length', async () => {
+    const { files, json } = nerfstudioFiles();
+    files['scene/transforms.json'] = text(JSON.stringify({ ...json, fl_x: undefined }));
+    await expect(openScene(new MemoryFileSource(files))).rejects.toThrow(/needs fl_x/);
+  });
+});
