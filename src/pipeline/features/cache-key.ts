@@ -71,6 +71,9 @@ export function featureCacheKey(
   modelId: string,
   options: ExtractOptions,
 ): string {
-  const optionsHash = new Hasher().text(canonicalJson(options)).hex();
+  // Batch size changes speed only, so it is not part of the key.
+  const { batchSize: _speedOnly, ...resultOptions } = options;
+  void _speedOnly;
+  const optionsHash = new Hasher().text(canonicalJson(resultOptions)).hex();
   return `features-v${FEATURE_CACHE_VERSION}:${sceneHash}:${modelId}:${optionsHash}`;
 }
