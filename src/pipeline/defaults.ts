@@ -129,6 +129,8 @@ export const QUERY_DEFAULTS = {
   minClusterPoints: 10,
   /** Box extents per axis: this quantile and its complement of the cluster's coordinates. */
   boxExtentQuantile: 0.01,
+  /** Box extents as quantiles of each point's score margin above the threshold (not of counts). */
+  scoreWeightedExtents: false,
   /** Boxes returned per query. */
   topK: 5,
   /** Location-token bins per axis (3D-LLM's 256-voxel grid, `<loc0>`..`<loc255>`). */

@@ -26,6 +26,8 @@ export interface GroundingOptions {
   adaptClusterVoxel: boolean;
   minClusterPoints: number;
   boxExtentQuantile: number;
+  /** Extents as quantiles of the score margin, not of the point count (see cluster-boxes.ts). */
+  scoreWeightedExtents: boolean;
   topK: number;
   locationBins: number;
   /** When given, every box carries its location tokens. */
@@ -45,6 +47,7 @@ export function resolveQueryOptions(options: Partial<QueryOptions> = {}): QueryO
     adaptClusterVoxel: options.adaptClusterVoxel ?? QUERY_DEFAULTS.adaptClusterVoxel,
     minClusterPoints: options.minClusterPoints ?? QUERY_DEFAULTS.minClusterPoints,
     boxExtentQuantile: options.boxExtentQuantile ?? QUERY_DEFAULTS.boxExtentQuantile,
+    scoreWeightedExtents: options.scoreWeightedExtents ?? QUERY_DEFAULTS.scoreWeightedExtents,
     topK: options.topK ?? QUERY_DEFAULTS.topK,
     locationBins: options.locationBins ?? QUERY_DEFAULTS.locationBins,
     normalization: options.normalization,
@@ -82,7 +85,13 @@ export function groundScores(
     clusters.clusterCount,
     scores,
     threshold,
-    { extentQuantile: options.boxExtentQuantile, minPoints: options.minClusterPoints },
+    {
+      extentQuantile: options.boxExtentQuantile,
+      minPoints: options.minClusterPoints,
+      extentWeights: options.scoreWeightedExtents
+        ? marginAboveThreshold(scores, selected, threshold, options.mode === 'lerf')
+        : undefined,
+    },
   );
   const boxes: GroundedBox[] = ranked
     .slice(0, Math.max(0, Math.floor(options.topK)))
@@ -100,6 +109,29 @@ export function groundScores(
     clusterVoxelSize: clusters.voxelSize,
     boxes,
   };
+}
+
+/**
+ * Weight of each selected point for the box extents: its margin above the threshold, on the logit
+ * scale for LERF relevancy (where the sigmoid would squash the confident core together).
+ */
+function marginAboveThreshold(
+  scores: Float32Array,
+  selected: Uint32Array,
+  threshold: number,
+  logistic: boolean,
+): Float32Array {
+  const weights = new Float32Array(scores.length);
+  const logit = (p: number) => {
+    const c = Math.min(1 - 1e-7, Math.max(1e-7, p));
+    return Math.log(c / (1 - c));
+  };
+  const t = logistic ? logit(threshold) : threshold;
+  for (let k = 0; k < selected.length; k++) {
+    const i = selected[k];
+    weights[i] = (logistic ? logit(scores[i]) : scores[i]) - t;
+  }
+  return weights;
 }
 
 /** Scores the field for one unit query embedding, then grounds it. */

@@ -3,7 +3,7 @@
  * and 26-connected occupied voxels form one cluster (connected components with union-find over an
  * open-addressing voxel hash). Linear in the number of selected points; typed arrays only.
  */
-import { VoxelHash } from './voxel-hash';
+import { createVoxelIndex } from './voxel-hash';
 
 export interface PointClusters {
   /** Cluster id per selected point (parallel to `indices`), −1 for non-finite positions. */
@@ -16,14 +16,20 @@ export interface PointClusters {
 /** Grid coordinates must fit in 21 bits per axis. */
 const MAX_CELLS_PER_AXIS = 1 << 20;
 
-// The 13 neighbours "after" a voxel in lexicographic order; with symmetry this covers all 26.
-const FORWARD_NEIGHBOURS: [number, number, number][] = [];
-for (let dz = -1; dz <= 1; dz++)
-  for (let dy = -1; dy <= 1; dy++)
-    for (let dx = -1; dx <= 1; dx++) {
-      if (dz > 0 || (dz === 0 && (dy > 0 || (dy === 0 && dx > 0))))
-        FORWARD_NEIGHBOURS.push([dx, dy, dz]);
-    }
+// The 13 neighbours "after" a voxel in lexicographic order (dx, dy, dz flattened); with
+// symmetry this covers all 26.
+const FORWARD_NEIGHBOURS = new Int8Array(13 * 3);
+{
+  let n = 0;
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        if (dz > 0 || (dz === 0 && (dy > 0 || (dy === 0 && dx > 0)))) {
+          FORWARD_NEIGHBOURS.set([dx, dy, dz], n);
+          n += 3;
+        }
+      }
+}
 
 export function clusterPoints(
   positions: Float32Array,
@@ -57,7 +63,12 @@ export function clusterPoints(
   const size = Math.max(voxelSize, extent / (MAX_CELLS_PER_AXIS - 2));
   const inv = 1 / size;
 
-  const hash = new VoxelHash(count);
+  const hash = createVoxelIndex(
+    Math.floor((hi[0] - lo[0]) * inv) + 1,
+    Math.floor((hi[1] - lo[1]) * inv) + 1,
+    Math.floor((hi[2] - lo[2]) * inv) + 1,
+    count,
+  );
   const voxelOfPoint = new Int32Array(count).fill(-1);
   for (let k = 0; k < count; k++) {
     const p = indices[k] * 3;
@@ -84,8 +95,15 @@ export function clusterPoints(
     return v;
   };
   for (let v = 0; v < voxelCount; v++) {
-    for (const [dx, dy, dz] of FORWARD_NEIGHBOURS) {
-      const w = hash.get(voxelX[v] + dx, voxelY[v] + dy, voxelZ[v] + dz);
+    const x = voxelX[v];
+    const y = voxelY[v];
+    const z = voxelZ[v];
+    for (let n = 0; n < FORWARD_NEIGHBOURS.length; n += 3) {
+      const w = hash.get(
+        x + FORWARD_NEIGHBOURS[n],
+        y + FORWARD_NEIGHBOURS[n + 1],
+        z + FORWARD_NEIGHBOURS[n + 2],
+      );
       if (w < 0) continue;
       const a = root(v);
       const b = root(w);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterBoxes } from '../../../src/pipeline/query/cluster-boxes';
+import fc from 'fast-check';
+import { clusterBoxes, selectKth } from '../../../src/pipeline/query/cluster-boxes';
 import { mulberry32 } from './synthetic-field';
 
 describe('clusterBoxes', () => {
@@ -47,5 +48,26 @@ describe('clusterBoxes', () => {
     expect(boxes[0].min).toEqual([25, 50, -34]);
     expect(boxes[0].max).toEqual([34, 68, -25]);
     expect(boxes[1].min).toEqual([5, 10, -24]);
+  });
+});
+
+describe('selectKth', () => {
+  it('returns the k-th smallest like a sort, with duplicates and any k', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        (values, kSeed) => {
+          const arr = Float32Array.from(values);
+          const sorted = Float32Array.from(values).sort();
+          const k = kSeed % arr.length;
+          expect(selectKth(arr, k, 0, arr.length - 1)).toBe(sorted[k]);
+          // the second selection in clusterBoxes: above the first rank
+          const hi = arr.length - 1 - (kSeed % (arr.length - k));
+          expect(selectKth(arr, hi, k, arr.length - 1)).toBe(sorted[hi]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,0 +1,139 @@
+import type { CliCommand } from '../command';
+import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args';
+import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
+import { OFFLINE_MODEL_ID } from '../../pipeline/clip/offline/offline-spec';
+import { ModelError } from '../../pipeline/errors';
+import { readFeatureBundle, type FeatureBundle } from '../../pipeline/features/bundle';
+import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { queryByText, type TextQueryOptions } from '../../pipeline/query/text-query';
+import type { GroundedBox } from '../../pipeline/query/types';
+import type { QueryScene } from '../../pipeline/query/text-query';
+import { progressLine } from './extract';
+
+export interface QueryCommandResult {
+  text: string;
+  bundle: string;
+  model: string;
+  mode: string;
+  threshold: number;
+  selectedCount: number;
+  seenPoints: number;
+  clusterVoxelSize: number;
+  boxes: GroundedBox[];
+  timingsMs: { embed: number; score: number; ground: number };
+}
+
+/** Query options shared by `query` and `eval`. */
+export function queryOptionsFromFlags(args: ParsedArgs): TextQueryOptions {
+  const mode = flagString(args, 'mode');
+  if (mode !== undefined && mode !== 'lerf' && mode !== 'cosine') {
+    throw new CliUsageError(`--mode must be lerf or cosine, got '${mode}'`);
+  }
+  const topK = flagNumber(args, 'top-k');
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) {
+    throw new CliUsageError('--top-k must be a positive integer');
+  }
+  const negatives = flagString(args, 'negatives');
+  return {
+    mode,
+    topK,
+    threshold: flagNumber(args, 'threshold'),
+    clusterVoxelSize: flagNumber(args, 'voxel'),
+    negatives:
+      negatives === undefined
+        ? undefined
+        : negatives
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+  };
+}
+
+/** The model a bundle was made with, unless --model says otherwise. */
+export function modelSpecFor(bundle: FeatureBundle, flag: string | undefined): string {
+  if (flag) return flag;
+  if (bundle.meta.model.id === OFFLINE_MODEL_ID) return 'offline';
+  throw new ModelError(
+    `this bundle was made with '${bundle.meta.model.id}': pass --model with that model (hub:REPO or a folder)`,
+  );
+}
+
+export function queryScene(bundle: FeatureBundle): QueryScene {
+  return {
+    field: bundle.field,
+    positions: bundle.positions,
+    normalization: bundle.meta.normalisation,
+  };
+}
+
+const ms = (v: number) => Number(v.toFixed(2));
+
+export const queryCommand: CliCommand = {
+  name: 'query',
+  usage:
+    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m]',
+  summary:
+    'ground a text query in a feature bundle: ranked 3D boxes with scores, point counts and location tokens',
+  async run(args, io) {
+    const [bundleDir, ...textParts] = args.positionals;
+    if (!bundleDir || textParts.length === 0)
+      throw new CliUsageError('query needs a bundle directory and a TEXT');
+    const text = textParts.join(' ');
+    const options = queryOptionsFromFlags(args);
+    const bundle = await readFeatureBundle(await NodeFileSource.open(bundleDir));
+    const model = await loadNodeClipModel(modelSpecFor(bundle, flagString(args, 'model')), {
+      variant: flagString(args, 'variant'),
+      onProgress: (p) => io.progress(progressLine(p)),
+    });
+    try {
+      if (model.encoder.dim !== bundle.field.dim) {
+        throw new ModelError(
+          `model '${model.config.modelId}' has D = ${model.encoder.dim}, the bundle's features D = ${bundle.field.dim}`,
+        );
+      }
+      if (model.encoder.modelId !== bundle.meta.model.id) {
+        io.warn(
+          `bundle made with '${bundle.meta.model.id}', querying with '${model.encoder.modelId}'`,
+        );
+      }
+      const r = await queryByText(queryScene(bundle), model.encoder, text, options);
+      const result: QueryCommandResult = {
+        text,
+        bundle: bundleDir,
+        model: model.encoder.modelId,
+        mode: options.mode ?? 'lerf',
+        threshold: r.threshold,
+        selectedCount: r.selectedCount,
+        seenPoints: bundle.meta.counts.seenPoints,
+        clusterVoxelSize: r.clusterVoxelSize,
+        boxes: r.boxes,
+        timingsMs: {
+          embed: ms(r.timings.embedMs),
+          score: ms(r.timings.scoreMs),
+          ground: ms(r.timings.groundMs),
+        },
+      };
+      return result;
+    } finally {
+      await model.encoder.dispose();
+    }
+  },
+  format(result) {
+    const r = result as QueryCommandResult;
+    const fmt = (v: number[]) => v.map((x) => x.toFixed(3)).join(', ');
+    const lines = [
+      `${JSON.stringify(r.text)}: ${r.boxes.length} box${r.boxes.length === 1 ? '' : 'es'} ` +
+        `(threshold ${r.threshold.toFixed(4)}, ${r.selectedCount} points above it)`,
+    ];
+    for (const b of r.boxes) {
+      lines.push(
+        `${b.rank}. min (${fmt(b.min)}) max (${fmt(b.max)}) m  score ${b.score.toFixed(4)}  ` +
+          `${b.pointCount} points  ${b.tokens ?? ''}`,
+      );
+    }
+    lines.push(
+      `time: embed ${r.timingsMs.embed} ms, score ${r.timingsMs.score} ms, boxes ${r.timingsMs.ground} ms`,
+    );
+    return lines.join('\n');
+  },
+};
