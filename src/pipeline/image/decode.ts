@@ -18,6 +18,7 @@ import { IMAGE_DEFAULTS } from '../defaults';
 import { ParseError, UnsupportedError } from '../errors';
 import type { RgbImage } from '../scene/types';
 import { jpegExifOrientation } from './exif-orientation';
+import { isPlainYcbcrJpeg, ycbcrToRgb } from './jpeg-color';
 import { hasJpegSignature, hasPngSignature, readPngHeader } from './png-header';
 
 export interface DecodeOptions {
@@ -173,9 +174,13 @@ function rgbaToRgb(rgba: ArrayLike<number>, width: number, height: number): Uint
 
 function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
   let decoded: { width: number; height: number; data: Uint8Array };
+  // Plain JFIF YCbCr comes back raw and is converted with libjpeg's fixed-point tables, so our
+  // pixels match browsers and PIL to rounding.
+  const rawYcbcr = isPlainYcbcrJpeg(bytes);
   try {
     decoded = jpeg.decode(bytes, {
       useTArray: true,
+      colorTransform: rawYcbcr ? false : undefined,
       formatAsRGBA: true,
       // Truncated JPEGs (interrupted copies) still yield the decoded part, as browsers do.
       tolerantDecoding: true,
@@ -189,10 +194,13 @@ function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
   if (decoded.data.length < decoded.width * decoded.height * 4) {
     throw new ParseError({ file }, 'JPEG pixel data truncated');
   }
+  const pixels = decoded.width * decoded.height;
   return {
     width: decoded.width,
     height: decoded.height,
-    data: rgbaToRgb(decoded.data, decoded.width, decoded.height),
+    data: rawYcbcr
+      ? ycbcrToRgb(decoded.data, pixels, 4)
+      : rgbaToRgb(decoded.data, decoded.width, decoded.height),
   };
 }
 
