@@ -143,6 +143,8 @@ export interface ExtractSummary {
   bytesPerPoint: number;
   seconds: { load: number; encode: number; fuse: number; field: number };
   warnings: string[];
+  /** Restored from the browser's feature cache (same scene, model and options). */
+  fromCache: boolean;
 }
 
 export interface QueryInput {

@@ -19,14 +19,16 @@ import type { ModelSource } from '../src/pipeline/clip/model-source/model-source
 import { buildDemoRoom } from '../src/pipeline/demo/demo-room';
 import { UnsupportedError } from '../src/pipeline/errors';
 import {
+  readFeatureBundle,
   write3dLlmExport,
   writeFeatureBundle,
   type FeatureBundleMeta,
 } from '../src/pipeline/features/bundle';
-import { sceneFingerprint } from '../src/pipeline/features/cache-key';
+import { featureCacheKey, sceneFingerprint } from '../src/pipeline/features/cache-key';
 import { clipCropPreprocessor } from '../src/pipeline/features/crop-preprocess';
-import { extractFeatures, type ExtractResult } from '../src/pipeline/features/extract';
-import { encodeFeatureField, type PcaQ8FeatureField } from '../src/pipeline/features/feature-field';
+import { extractFeatures, resolveExtractOptions } from '../src/pipeline/features/extract';
+import { encodeFeatureField, type FeatureField } from '../src/pipeline/features/feature-field';
+import { MemoryFileSource } from '../src/pipeline/io/memory-file-source';
 import { sceneNormalisation } from '../src/pipeline/features/voxel-tokens';
 import { groundQuery } from '../src/pipeline/query/ground';
 import { NegativeSimilarityCache } from '../src/pipeline/query/relevancy';
@@ -37,6 +39,7 @@ import type { Scene } from '../src/pipeline/scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
 import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from './cloud-levels';
+import { loadCachedBundle, saveCachedBundle } from './feature-cache';
 import { projectHeat } from './frame-heat';
 import type {
   DroppedFile,
@@ -62,10 +65,15 @@ import { summarizeScene } from './scene-summary';
 /** Below this a budget would hide the scene rather than help the frame rate. */
 const MIN_BUDGET = 10_000;
 
+/** An extracted (or restored) feature bundle: its files for export and its arrays for queries. */
 interface Extraction {
-  result: ExtractResult;
-  field: PcaQ8FeatureField;
-  sceneHash: string;
+  files: Map<string, Uint8Array>;
+  meta: FeatureBundleMeta;
+  positions: Float32Array;
+  viewCounts: Uint16Array;
+  features: Float32Array;
+  field: FeatureField;
+  summary: ExtractSummary;
   negatives: NegativeSimilarityCache;
   /** Full-cloud scores of the last query, for the frame view. */
   lastScores?: { scores: Float32Array; range: [number, number] };
@@ -176,10 +184,37 @@ function zipFiles(name: string, files: Map<string, Uint8Array>): ExportFile {
   return Comlink.transfer({ name: `${name}.zip`, mime: 'application/zip', bytes }, [bytes.buffer]);
 }
 
-function bundleFiles(extraction: Extraction): Map<string, Uint8Array> {
-  return writeFeatureBundle(extraction.result, extraction.field, {
-    sceneHash: extraction.sceneHash,
-  });
+function parseMeta(files: Map<string, Uint8Array>): FeatureBundleMeta {
+  return JSON.parse(new TextDecoder().decode(files.get('meta.json'))) as FeatureBundleMeta;
+}
+
+/** A cached bundle for this key, read back through the bundle reader, or undefined. */
+async function restoreExtraction(key: string, name: string): Promise<Extraction | undefined> {
+  const files = await loadCachedBundle(key).catch(() => undefined);
+  if (!files) return undefined;
+  const bundle = await readFeatureBundle(new MemoryFileSource(files, name));
+  const { meta } = bundle;
+  return {
+    files,
+    meta,
+    positions: bundle.positions,
+    viewCounts: bundle.viewCounts,
+    features: bundle.features,
+    field: bundle.field,
+    negatives: new NegativeSimilarityCache(),
+    summary: {
+      modelId: meta.model.id,
+      dim: meta.model.dim,
+      points: meta.counts.points,
+      seenPoints: meta.counts.seenPoints,
+      views: meta.counts.views,
+      crops: meta.counts.crops,
+      bytesPerPoint: meta.field.bytesPerPoint,
+      seconds: { load: 0, encode: 0, fuse: 0, field: 0 },
+      warnings: [],
+      fromCache: true,
+    },
+  };
 }
 
 const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'scene';
@@ -256,7 +291,7 @@ const api: PipelineApi = {
   async getViewCounts(): Promise<PointScores | undefined> {
     const state = requireScene();
     if (!state.extraction) return undefined;
-    const counts = Float32Array.from(state.extraction.result.viewCounts, (c) => (c > 0 ? c : NaN));
+    const counts = Float32Array.from(state.extraction.viewCounts, (c) => (c > 0 ? c : NaN));
     const out = displayed(state, counts);
     return Comlink.transfer(out, [out.values.buffer]);
   },
@@ -342,6 +377,14 @@ const api: PipelineApi = {
     if (!model) throw new UnsupportedError('Load a model first (Model panel)');
     const encoder = model.loaded.encoder;
     return longJob(async (signal) => {
+      const sceneHash = sceneFingerprint(state.scene);
+      const key = featureCacheKey(sceneHash, encoder.modelId, resolveExtractOptions(input));
+      const cached = await restoreExtraction(key, state.scene.name);
+      if (cached && cached.meta.counts.points === (state.scene.cloud?.positions.length ?? 0) / 3) {
+        state.extraction = cached;
+        state.normalization = cached.meta.normalisation;
+        return cached.summary;
+      }
       const result = await extractFeatures(state.scene, encoder, input, {
         preprocess: clipCropPreprocessor(),
         signal,
@@ -354,15 +397,10 @@ const api: PipelineApi = {
         result.dim,
         result.viewCounts,
       );
+      const files = writeFeatureBundle(result, field, { sceneHash });
       const fieldS = (performance.now() - t0) / 1000;
-      state.extraction = {
-        result,
-        field,
-        sceneHash: sceneFingerprint(state.scene),
-        negatives: new NegativeSimilarityCache(),
-      };
-      state.normalization = sceneNormalisation(result.positions);
-      return {
+      const meta = parseMeta(files);
+      const summary: ExtractSummary = {
         modelId: result.modelId,
         dim: result.dim,
         points: result.count,
@@ -377,16 +415,31 @@ const api: PipelineApi = {
           field: fieldS,
         },
         warnings: result.warnings,
+        fromCache: false,
       };
+      state.extraction = {
+        files,
+        meta,
+        positions: result.positions,
+        viewCounts: result.viewCounts,
+        features: result.features,
+        field,
+        summary,
+        negatives: new NegativeSimilarityCache(),
+      };
+      state.normalization = meta.normalisation;
+      // A failed cache write (quota, private mode) must not fail the extraction.
+      await saveCachedBundle(key, files).catch(() => false);
+      return summary;
     });
   },
 
   async query(input: QueryInput): Promise<QueryReply> {
     const { state, extraction } = requireExtraction();
     if (!model) throw new UnsupportedError('Load a model first (Model panel)');
-    if (model.loaded.encoder.modelId !== extraction.result.modelId) {
+    if (model.loaded.encoder.modelId !== extraction.meta.model.id) {
       throw new UnsupportedError(
-        `The features were extracted with ${extraction.result.modelId}; load that model or extract again`,
+        `The features were extracted with ${extraction.meta.model.id}; load that model or extract again`,
       );
     }
     const text = String(input.text).trim();
@@ -402,7 +455,7 @@ const api: PipelineApi = {
     const t1 = performance.now();
     const grounding = groundQuery(
       extraction.field,
-      extraction.result.positions,
+      extraction.positions,
       embedding,
       negatives,
       {
@@ -436,14 +489,12 @@ const api: PipelineApi = {
 
   async exportBundle() {
     const { state, extraction } = requireExtraction();
-    return zipFiles(`${safeName(state.scene.name)}-features`, bundleFiles(extraction));
+    return zipFiles(`${safeName(state.scene.name)}-features`, extraction.files);
   },
 
   async export3dLlm(peWeight?: number) {
     const { state, extraction } = requireExtraction();
-    const files = bundleFiles(extraction);
-    const meta = JSON.parse(new TextDecoder().decode(files.get('meta.json'))) as FeatureBundleMeta;
-    const { positions, features, viewCounts } = extraction.result;
+    const { meta, positions, features, viewCounts } = extraction;
     const out = write3dLlmExport({ meta, positions, features, viewCounts }, { peWeight });
     return zipFiles(`${safeName(state.scene.name)}-3dllm`, out);
   },

@@ -93,8 +93,10 @@ export function PipelinePanel() {
         <p className="hint" data-testid="extract-summary">
           {extraction.seenPoints.toLocaleString('en')} of {extraction.points.toLocaleString('en')}{' '}
           points seen in {extraction.views} views ({extraction.crops} crops), D = {extraction.dim},{' '}
-          {extraction.bytesPerPoint.toFixed(1)} B/point; encode{' '}
-          {extraction.seconds.encode.toFixed(1)} s, fuse {extraction.seconds.fuse.toFixed(1)} s.
+          {extraction.bytesPerPoint.toFixed(1)} B/point;{' '}
+          {extraction.fromCache
+            ? 'restored from the browser cache.'
+            : `encode ${extraction.seconds.encode.toFixed(1)} s, fuse ${extraction.seconds.fuse.toFixed(1)} s.`}
         </p>
       ) : null}
     </section>

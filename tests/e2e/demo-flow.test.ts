@@ -156,11 +156,32 @@ describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () =>
     const pixels = await countForegroundPixels(readFileSync(shotPath), BACKGROUND);
     expect(pixels.foreground / pixels.total).toBeGreaterThan(0.2);
 
+    expect((await snapshot()).extraction!.fromCache).toBe(false);
     // The README's screenshot comes from this run (written only when asked, to keep runs clean).
     const target = process.env.UPDATE_SCREENSHOT
       ? path.join(repoRoot, 'docs', 'screenshot.png')
       : path.join(outDir, 'screenshot.png');
     writeFileSync(target, await page.screenshot());
+    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+
+    // A reload restores the features from the browser cache instead of recomputing them.
+    await page.reload();
+    await page.waitForFunction(
+      () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
+      null,
+      { timeout: 120_000 },
+    );
+    expect(await page.getByTestId('query-input').inputValue()).toBe('red');
+    await page.getByLabel('Frame stride').fill('2');
+    await page.getByRole('button', { name: 'Extract features' }).click();
+    await page.waitForFunction(
+      () => window.__app.extraction !== undefined && window.__app.lastQuery?.text === 'red',
+      null,
+      { timeout: 120_000 },
+    );
+    const restored = await snapshot();
+    expect(restored.extraction!.fromCache).toBe(true);
+    expect(Math.max(...restored.results.map((b) => iou(b, red!.aabb)))).toBeGreaterThanOrEqual(0.5);
     expect(browser.errors, browser.log.join('\n')).toEqual([]);
   });
 });
