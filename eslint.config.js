@@ -13,7 +13,10 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
@@ -25,7 +28,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['three', 'three/*', 'react', 'react-dom', '@react-three/*'], message: 'src/pipeline and src/tokens are pure TypeScript.' },
+            {
+              group: ['three', 'three/*', 'react', 'react-dom', '@react-three/*'],
+              message: 'src/pipeline and src/tokens are pure TypeScript.',
+            },
           ],
         },
       ],

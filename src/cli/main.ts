@@ -15,7 +15,7 @@ function helpText(): string {
     '',
     'Options:',
     '  --json   machine-readable JSON on stdout (progress always goes to stderr)',
-    '  --help   this text, or a command\'s usage with `<command> --help`',
+    "  --help   this text, or a command's usage with `<command> --help`",
   ].join('\n');
 }
 
@@ -51,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const result = await command.run({ positionals: rest, flags: args.flags }, io);
     if (isTty) process.stderr.write('\r\x1b[K');
-    const out = json || !command.format ? JSON.stringify(result, null, json ? 0 : 2) : command.format(result);
+    const out =
+      json || !command.format ? JSON.stringify(result, null, json ? 0 : 2) : command.format(result);
     process.stdout.write(out + '\n');
     return 0;
   } catch (err) {
