@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, ModelError } from '../../../../src/pipeline/errors';
 import type { Progress } from '../../../../src/pipeline/progress';
-import { hubModelSource } from '../../../../src/pipeline/clip/model-source/http-model-source';
+import {
+  hubModelSource,
+  offlineHttpModelSource,
+} from '../../../../src/pipeline/clip/model-source/http-model-source';
 import { loadClipModel } from '../../../../src/pipeline/clip/model-source/load-clip-model';
 import {
   MemoryModelCache,
@@ -226,6 +229,14 @@ describe('hub defaults and variants', () => {
     } finally {
       await hub.close();
     }
+  });
+
+  it('loads the offline model from a static folder URL (as the browser does from our origin)', async () => {
+    const source = offlineHttpModelSource({ baseUrl: `${server.baseUrl}/${REPO}/resolve/main/` });
+    const model = await loadClipModel(source, { numThreads: 1 });
+    expect(model.config.modelId).toBe('offline-colors');
+    expect(model.encoder.dim).toBe(64);
+    await model.encoder.dispose();
   });
 
   it('refuses a repository name that is not owner/name', () => {
