@@ -10,6 +10,8 @@ export type PipelineRemote = Comlink.Remote<PipelineApi>;
 export interface PipelineClient {
   api: PipelineRemote;
   worker: Worker;
+  /** Cancels the long job in flight, even while the worker is too busy to take messages. */
+  cancel(): Promise<void>;
   /** Terminates the worker (any work in flight rejects) and releases the proxy. */
   terminate(): void;
 }
@@ -24,9 +26,19 @@ export function createPipelineClient(onError?: (message: string) => void): Pipel
   );
   worker.addEventListener('messageerror', () => onError?.('Worker message could not be decoded'));
   const api = Comlink.wrap<PipelineApi>(worker);
+  // Shared memory needs cross-origin isolation; without it, cancel() waits for the worker's turn.
+  const flag =
+    typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated
+      ? new Int32Array(new SharedArrayBuffer(4))
+      : undefined;
+  if (flag) void api.setCancelFlag(flag);
   return {
     api,
     worker,
+    async cancel() {
+      if (flag) Atomics.store(flag, 0, 1);
+      await api.cancel();
+    },
     terminate() {
       api[Comlink.releaseProxy]();
       worker.terminate();

@@ -212,6 +212,12 @@ export interface PipelineApi {
   exportBundle(): Promise<ExportFile>;
   /** 3D-LLM export (voxels, voxel_features, voxel_features_pe .npy), zipped. */
   export3dLlm(peWeight?: number): Promise<ExportFile>;
+  /**
+   * A shared flag (Int32Array over a SharedArrayBuffer, cross-origin isolated pages only) that
+   * the page sets to cancel: long jobs check it at every progress report, so a cancel lands even
+   * while the worker's event loop is busy and cannot receive `cancel()`.
+   */
+  setCancelFlag(flag: Int32Array): Promise<void>;
   /** Aborts the long job in flight (open, reconstruct, extract); it rejects with CancelledError. */
   cancel(): Promise<void>;
 }

@@ -96,13 +96,27 @@ let model: { info: ModelInfo; loaded: LoadedClipModel } | undefined;
 /** The long job in flight; `cancel()` aborts it. */
 let job: AbortController | undefined;
 
-/** Runs long work with an AbortSignal that `cancel()` (or a newer job) fires. */
-async function longJob<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** Set to 1 by the page to cancel (see PipelineApi.setCancelFlag). */
+let cancelFlag: Int32Array | undefined;
+
+/**
+ * Runs long work with an AbortSignal that `cancel()`, the shared cancel flag or a newer job fires.
+ * The work's progress reports go through `report`, which also polls the shared flag.
+ */
+async function longJob<T>(
+  onProgress: ProgressListener | undefined,
+  work: (signal: AbortSignal, report: ProgressListener) => Promise<T>,
+): Promise<T> {
   job?.abort();
   const controller = new AbortController();
   job = controller;
+  if (cancelFlag) Atomics.store(cancelFlag, 0, 0);
+  const report: ProgressListener = (p) => {
+    if (cancelFlag && Atomics.load(cancelFlag, 0) === 1) controller.abort();
+    onProgress?.(p);
+  };
   try {
-    return await work(controller.signal);
+    return await work(controller.signal, report);
   } finally {
     if (job === controller) job = undefined;
   }
@@ -233,21 +247,21 @@ const api: PipelineApi = {
   },
 
   async openBuiltInScene(id: string, onProgress?: ProgressListener) {
-    return longJob(async (signal) => {
-      onProgress?.({ stage: 'open', done: 0, total: 1, message: `generating ${id}` });
-      if (id === 'demo-room') return open(id, buildDemoRoom().scene, signal, onProgress);
-      if (id === 'shapes') return open(id, placeholderScene(), signal, onProgress);
+    return longJob(onProgress, async (signal, report) => {
+      report({ stage: 'open', done: 0, total: 1, message: `generating ${id}` });
+      if (id === 'demo-room') return open(id, buildDemoRoom().scene, signal, report);
+      if (id === 'shapes') return open(id, placeholderScene(), signal, report);
       throw new UnsupportedError(`Unknown built-in scene: ${id}`);
     });
   },
 
   async openFiles(files: DroppedFile[], onProgress?: ProgressListener) {
     if (files.length === 0) throw new UnsupportedError('No files were given');
-    return longJob(async (signal) => {
+    return longJob(onProgress, async (signal, report) => {
       const source = BlobFileSource.fromDropped(files);
-      onProgress?.({ stage: 'open', done: 0, total: files.length, unit: 'files' });
+      report({ stage: 'open', done: 0, total: files.length, unit: 'files' });
       const scene = await openScene(source, { signal });
-      return open(`files:${source.name}`, scene, signal, onProgress);
+      return open(`files:${source.name}`, scene, signal, report);
     });
   },
 
@@ -345,9 +359,9 @@ const api: PipelineApi = {
   },
 
   async loadModel(spec: ModelSpec, onProgress?: ProgressListener): Promise<ModelInfo> {
-    return longJob(async (signal) => {
+    return longJob(onProgress, async (signal, report) => {
       const source = modelSourceFor(spec);
-      const loaded = await loadClipModel(source, { signal, onProgress: (p) => onProgress?.(p) });
+      const loaded = await loadClipModel(source, { signal, onProgress: report });
       const previous = model;
       model = {
         loaded,
@@ -376,7 +390,7 @@ const api: PipelineApi = {
     const state = requireScene();
     if (!model) throw new UnsupportedError('Load a model first (Model panel)');
     const encoder = model.loaded.encoder;
-    return longJob(async (signal) => {
+    return longJob(onProgress, async (signal, report) => {
       const sceneHash = sceneFingerprint(state.scene);
       const key = featureCacheKey(sceneHash, encoder.modelId, resolveExtractOptions(input));
       const cached = await restoreExtraction(key, state.scene.name);
@@ -388,7 +402,7 @@ const api: PipelineApi = {
       const result = await extractFeatures(state.scene, encoder, input, {
         preprocess: clipCropPreprocessor(),
         signal,
-        onProgress: (p) => onProgress?.(p),
+        onProgress: report,
       });
       const t0 = performance.now();
       const field = encodeFeatureField(
@@ -497,6 +511,10 @@ const api: PipelineApi = {
     const { meta, positions, features, viewCounts } = extraction;
     const out = write3dLlmExport({ meta, positions, features, viewCounts }, { peWeight });
     return zipFiles(`${safeName(state.scene.name)}-3dllm`, out);
+  },
+
+  async setCancelFlag(flag: Int32Array) {
+    cancelFlag = flag;
   },
 
   async cancel() {

@@ -29,8 +29,15 @@ async function busy<T>(
     setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
     return result;
   } catch (err) {
-    setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
-    reportError(err);
+    // A cancel the user asked for is not an error.
+    const cancelled = (err as Error)?.name === 'CancelledError';
+    setState({
+      status: 'ready',
+      statusText: cancelled ? 'Cancelled' : 'Ready',
+      progress: undefined,
+      job: undefined,
+    });
+    if (!cancelled) reportError(err);
     return undefined;
   }
 }
@@ -175,7 +182,8 @@ export async function extract(input: ExtractInput): Promise<void> {
 }
 
 export async function cancelWork(): Promise<void> {
-  await client?.api.cancel();
+  setState({ statusText: 'Cancelling…' });
+  await client?.cancel();
 }
 
 export async function runQuery(text = getState().queryText): Promise<void> {

@@ -47,6 +47,12 @@ export function ensureBuilt(): void {
   const inputs = ['src', 'workers', 'public', 'index.html', 'vite.config.ts', 'package.json'];
   const newestInput = Math.max(...inputs.map((p) => newestMtime(path.join(repoRoot, p))));
   if (existsSync(built) && statSync(built).mtimeMs >= newestInput) return;
+  // What `npm run build` does first: the demo scene and the offline model under public/.
+  const pre = spawnSync('npm', ['run', '--silent', 'prebuild', '--if-present'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (pre.status !== 0) throw new Error(`npm run prebuild failed with status ${pre.status}`);
   const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
