@@ -21,6 +21,11 @@ export interface GroundingOptions {
   threshold?: number;
   thresholdFraction: number;
   thresholdHighQuantile: number;
+  /**
+   * Hysteresis: when set, points above the automatic rule at this (smaller) fraction link strong
+   * points into one cluster. Ignored with a fixed threshold.
+   */
+  linkFraction?: number;
   clusterVoxelSize: number;
   /** Grow the voxel for clouds sparser than it (see cluster-voxel-size.ts). */
   adaptClusterVoxel: boolean;
@@ -43,6 +48,7 @@ export function resolveQueryOptions(options: Partial<QueryOptions> = {}): QueryO
     threshold: options.threshold,
     thresholdFraction: options.thresholdFraction ?? QUERY_DEFAULTS.thresholdFraction,
     thresholdHighQuantile: options.thresholdHighQuantile ?? QUERY_DEFAULTS.thresholdHighQuantile,
+    linkFraction: options.linkFraction,
     clusterVoxelSize: options.clusterVoxelSize ?? QUERY_DEFAULTS.clusterVoxelSize,
     adaptClusterVoxel: options.adaptClusterVoxel ?? QUERY_DEFAULTS.adaptClusterVoxel,
     minClusterPoints: options.minClusterPoints ?? QUERY_DEFAULTS.minClusterPoints,
@@ -71,17 +77,33 @@ export function groundScores(
       logistic: options.mode === 'lerf',
     });
   const selected = selectAboveThreshold(scores, threshold);
+  // Hysteresis: clusters are the connected parts of the weaker set that contain strong points,
+  // so weak links (thin parts whose features the background dominates) join an object's strong
+  // parts; boxes and ranking still use only the strong points.
+  const linkThreshold =
+    options.linkFraction === undefined || options.threshold !== undefined
+      ? threshold
+      : autoThreshold(scores, {
+          fraction: options.linkFraction,
+          highQuantile: options.thresholdHighQuantile,
+          logistic: options.mode === 'lerf',
+        });
+  const linked = linkThreshold < threshold ? selectAboveThreshold(scores, linkThreshold) : selected;
   const voxelSize = options.adaptClusterVoxel
     ? clusterVoxelSizeFor(positions, options.clusterVoxelSize, {
         minPointsPerVoxel: QUERY_DEFAULTS.clusterMinPointsPerVoxel,
         maxFactor: QUERY_DEFAULTS.clusterMaxVoxelFactor,
       })
     : options.clusterVoxelSize;
-  const clusters = clusterPoints(positions, selected, voxelSize);
+  const clusters = clusterPoints(positions, linked, voxelSize);
+  const strongLabels =
+    linked === selected
+      ? clusters.labels
+      : strongSubset(linked, clusters.labels, scores, threshold, selected.length);
   const ranked = clusterBoxes(
     positions,
     selected,
-    clusters.labels,
+    strongLabels,
     clusters.clusterCount,
     scores,
     threshold,
@@ -109,6 +131,20 @@ export function groundScores(
     clusterVoxelSize: clusters.voxelSize,
     boxes,
   };
+}
+
+/** Cluster labels of the strong points (score ≥ threshold), in `linked` order = index order. */
+function strongSubset(
+  linked: Uint32Array,
+  labels: Int32Array,
+  scores: Float32Array,
+  threshold: number,
+  strongCount: number,
+): Int32Array {
+  const out = new Int32Array(strongCount);
+  let k = 0;
+  for (let j = 0; j < linked.length; j++) if (scores[linked[j]] >= threshold) out[k++] = labels[j];
+  return out;
 }
 
 /**

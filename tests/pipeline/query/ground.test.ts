@@ -72,3 +72,82 @@ describe('groundQuery on a synthetic room', () => {
     expect(() => groundScores(scores.subarray(1), room.positions, options)).toThrow(RangeError);
   });
 });
+
+describe('groundScores options', () => {
+  /** Two dense strong blobs 1 m apart on the x axis, joined by a 2 cm-spaced chain of weak points. */
+  function dumbbell() {
+    const pts: number[] = [];
+    const scores: number[] = [];
+    for (const cx of [0, 1.2])
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 8; j++)
+          for (let k = 0; k < 8; k++) {
+            pts.push(cx + i * 0.025, j * 0.025, k * 0.025);
+            scores.push(0.9);
+          }
+    for (let x = 0.2; x < 1.2; x += 0.02) {
+      pts.push(x, 0.1, 0.1);
+      scores.push(0.4);
+    }
+    for (let i = 0; i < 3000; i++) {
+      pts.push(3 + (i % 30) * 0.05, Math.floor(i / 30) * 0.05, 0);
+      scores.push(0.1);
+    }
+    return { positions: Float32Array.from(pts), scores: Float32Array.from(scores) };
+  }
+
+  it('hysteresis links strong parts through weak points; boxes use the strong points only', () => {
+    const { positions, scores } = dumbbell();
+    const base = { mode: 'cosine' as const, topK: 5, adaptClusterVoxel: false };
+    const plain = groundScores(scores, positions, resolveQueryOptions(base));
+    expect(plain.threshold).toBeGreaterThan(0.4);
+    expect(plain.boxes).toHaveLength(2);
+    const linked = groundScores(
+      scores,
+      positions,
+      resolveQueryOptions({ ...base, linkFraction: 0.2 }),
+    );
+    expect(linked.threshold).toBe(plain.threshold);
+    expect(linked.boxes).toHaveLength(1);
+    expect(linked.boxes[0].pointCount).toBe(1024); // the weak chain is not counted
+    expect(linked.boxes[0].min[0]).toBeCloseTo(0, 5);
+    expect(linked.boxes[0].max[0]).toBeCloseTo(1.2 + 7 * 0.025, 5);
+  });
+
+  it('score-weighted extents let a confident core outweigh a fringe barely above the threshold', () => {
+    const pts: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < 20; i++)
+      for (let j = 0; j < 20; j++) {
+        pts.push(i * 0.02, j * 0.02, 0);
+        scores.push(0.95);
+      }
+    // a fringe of 20% of the points along +x, just above any threshold between 0.6 and 0.95
+    for (let i = 20; i < 25; i++)
+      for (let j = 0; j < 20; j++) {
+        pts.push(i * 0.02, j * 0.02, 0);
+        scores.push(0.61);
+      }
+    for (let i = 0; i < 2000; i++) {
+      pts.push(5 + (i % 40) * 0.05, Math.floor(i / 40) * 0.05, 1);
+      scores.push(0.1);
+    }
+    const positions = Float32Array.from(pts);
+    const s = Float32Array.from(scores);
+    const options = {
+      mode: 'cosine' as const,
+      threshold: 0.6,
+      boxExtentQuantile: 0.05,
+      adaptClusterVoxel: false,
+    };
+    const plain = groundScores(s, positions, resolveQueryOptions(options));
+    const weighted = groundScores(
+      s,
+      positions,
+      resolveQueryOptions({ ...options, scoreWeightedExtents: true }),
+    );
+    expect(plain.boxes[0].max[0]).toBeGreaterThan(0.44);
+    expect(weighted.boxes[0].max[0]).toBeLessThan(0.4);
+    expect(weighted.boxes[0].pointCount).toBe(500);
+  });
+});
