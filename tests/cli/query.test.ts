@@ -1,0 +1,132 @@
+/** `query` through the real CLI process, on a feature bundle of a small generated demo room. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
+import { boxIoU } from '../../src/pipeline/query/iou';
+import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
+import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
+import { parseLocationTokens } from '../../src/tokens';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { cwd: repoRoot, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'query-cli-'));
+const sceneDir = path.join(tmp, 'scene');
+const bundleDir = path.join(tmp, 'bundle');
+const room = generateDemoRoom({
+  views: 6,
+  width: 160,
+  height: 120,
+  objectPointSpacing: 0.03,
+  shellPointSpacing: 0.06,
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(async () => {
+  await writeBundleFiles(sceneDir, await writeSceneBundle(room));
+  const r = await cli('extract', sceneDir, '--model', 'offline', '--out', bundleDir, '--json');
+  if (r.code !== 0) throw new Error(`extract failed: ${r.stderr}`);
+}, 300_000);
+
+interface QueryJson {
+  text: string;
+  threshold: number;
+  selectedCount: number;
+  boxes: {
+    rank: number;
+    min: number[];
+    max: number[];
+    score: number;
+    pointCount: number;
+    tokens: string;
+  }[];
+}
+
+describe('cli query', () => {
+  it('prints ranked boxes with scores, point counts and location tokens', async () => {
+    const r = await cli('query', bundleDir, 'red', '--top-k', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as QueryJson;
+    expect(out.text).toBe('red');
+    expect(out.boxes.length).toBeGreaterThan(0);
+    expect(out.boxes.length).toBeLessThanOrEqual(3);
+    expect(out.boxes.map((b) => b.rank)).toEqual(out.boxes.map((_, i) => i + 1));
+    const meta = JSON.parse(readFileSync(path.join(bundleDir, 'meta.json'), 'utf8'));
+    for (const b of out.boxes) {
+      expect(b.score).toBeGreaterThanOrEqual(out.threshold);
+      expect(b.score).toBeLessThanOrEqual(1);
+      expect(b.pointCount).toBeGreaterThan(0);
+      for (let a = 0; a < 3; a++) expect(b.min[a]).toBeLessThanOrEqual(b.max[a]);
+      // the tokens decode back to the box within half a bin (bundle normalisation)
+      const decoded = parseLocationTokens(b.tokens, { normalization: meta.normalisation }).boxes[0]
+        .box!;
+      const halfBin = meta.normalisation.radius / 256;
+      for (let a = 0; a < 3; a++) {
+        expect(Math.abs(decoded.min[a] - b.min[a])).toBeLessThanOrEqual(halfBin + 1e-6);
+        expect(Math.abs(decoded.max[a] - b.max[a])).toBeLessThanOrEqual(halfBin + 1e-6);
+      }
+    }
+    // The red object is the top answer.
+    const red = room.objects!.find((o) => o.colorName === 'red')!;
+    expect(boxIoU(out.boxes[0], red.aabb)).toBeGreaterThan(0.25);
+  }, 120_000);
+
+  it('prints a readable table without --json, and honours --mode cosine and --threshold', async () => {
+    const [human, cosine] = await Promise.all([
+      cli('query', bundleDir, 'blue'),
+      cli('query', bundleDir, 'blue', '--mode', 'cosine', '--threshold', '0.5', '--json'),
+    ]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^"blue": \d+ box/);
+    expect(human.stdout).toMatch(
+      /1\. min \(.*\) max \(.*\) m {2}score [\d.]+ {2}\d+ points {2}(<loc\d+>){6}/,
+    );
+    expect(cosine.code, cosine.stderr).toBe(0);
+    expect(JSON.parse(cosine.stdout).threshold).toBe(0.5);
+  }, 120_000);
+
+  it('fails with one line on a missing bundle, bad options or a model of another dimension', async () => {
+    const meta = JSON.parse(readFileSync(path.join(bundleDir, 'meta.json'), 'utf8'));
+    const otherModel = path.join(tmp, 'other-model-bundle');
+    await writeBundleFiles(
+      otherModel,
+      new Map(
+        ['points.npy', 'colors.npy', 'view_counts.npy', 'features.npy', 'features.field'].map(
+          (f) => [f, new Uint8Array(readFileSync(path.join(bundleDir, f)))],
+        ),
+      ),
+    );
+    writeFileSync(
+      path.join(otherModel, 'meta.json'),
+      JSON.stringify({ ...meta, model: { ...meta.model, id: 'someone/else' } }),
+    );
+    const results = await Promise.all([
+      cli('query', path.join(tmp, 'absent'), 'red'),
+      cli('query', bundleDir, 'red', '--top-k', '0'),
+      cli('query', bundleDir, 'red', '--mode', 'nope'),
+      cli('query', otherModel, 'red'),
+    ]);
+    for (const r of results) {
+      expect(r.code).not.toBe(0);
+      const lines = r.stderr.split('\n').filter((l) => l.length > 0 && !l.startsWith('npm warn'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: /);
+    }
+    expect(results[3].stderr).toContain("made with 'someone/else'");
+  }, 120_000);
+});
