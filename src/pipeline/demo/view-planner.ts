@@ -1,13 +1,18 @@
 /**
- * Where the demo room's cameras stand and look: a loop around the room at 1.2–2.0 m height.
- * Even views stand on an outer ellipse and look across the room; odd views stand on an inner one
- * and look out towards the walls, so every wall object is seen from far and from near. Each
- * camera keeps a clearance from every object.
+ * Where the demo room's cameras stand and look. Like a hand-held scan, every view is a close look
+ * at one object: views take the objects in turn, each from the open side of the room (away from
+ * its wall), at a distance where it fills a good part of the frame, at 1.2–2.0 m height, looking
+ * slightly down at it. Candidate positions are tried in a fixed order and the first that keeps
+ * clear of the furniture and shows enough of the object wins (checked by ray casting a small
+ * instance image). The views are then ordered by their angle around the room, so the
+ * trajectory is a loop.
  */
 import type { Intrinsics, Mat4 } from '../scene/types';
 import { lookAtCameraToWorld } from './look-at';
 import type { Vec3 } from './primitives';
-import type { RoomLayout } from './room-layout';
+import type { Ray } from './ray-intersect';
+import type { RoomLayout, RoomObject } from './room-layout';
+import { RoomTracer, type TraceHit } from './room-tracer';
 
 export interface ViewPlanOptions {
   count: number;
@@ -21,15 +26,28 @@ export interface PlannedView {
   cameraToWorld: Mat4;
   eye: Vec3;
   target: Vec3;
+  /** The object this view was planned for. */
+  objectId: number;
 }
 
 export const CAMERA_MIN_HEIGHT_M = 1.2;
 export const CAMERA_MAX_HEIGHT_M = 2.0;
 /** No camera comes closer than this to any object's bounding box. */
 export const CAMERA_CLEARANCE_M = 0.35;
-/** Outer loop distance from the walls. */
-const OUTER_WALL_DISTANCE_M = 1.1;
-const INNER_RADIUS_FACTOR = 0.5;
+/** ... nor to a wall. */
+const WALL_CLEARANCE_M = 0.3;
+/** The object's bounding sphere should span about this fraction of the vertical field of view. */
+const FRAME_FILL = 0.85;
+/** A candidate is good enough once the object covers this fraction of the image. */
+const GOOD_COVERAGE = 0.35;
+/** Half the angle (degrees) between the two views of a pair, for the first and later rounds. */
+const PAIR_SPREAD_DEG = [25, 55, 40];
+const SEARCH_OFFSETS_DEG = [0, 15, -15, 30, -30, 45, -45, 60, -60, 90, -90];
+const SEARCH_DISTANCE_FACTORS = [1, 0.85, 0.7, 0.55, 0.4];
+/** Size of the instance image used to score candidates. */
+const PROBE_WIDTH = 40;
+/** Size of the instance image used to count which objects a view shows. */
+const COUNT_PROBE_WIDTH = 80;
 
 export function demoIntrinsics(
   width: number,
@@ -42,45 +60,177 @@ export function demoIntrinsics(
 
 export function planViews(layout: RoomLayout, options: ViewPlanOptions): PlannedView[] {
   const intrinsics = demoIntrinsics(options.width, options.height, options.horizontalFovDeg);
-  const a = layout.width / 2 - OUTER_WALL_DISTANCE_M;
-  const b = layout.depth / 2 - OUTER_WALL_DISTANCE_M;
-  const views: PlannedView[] = [];
-  for (let i = 0; i < options.count; i++) {
-    const angle = (2 * Math.PI * i) / options.count;
-    const outer = i % 2 === 0;
-    const wave = 0.5 + 0.5 * Math.sin(3 * angle + 0.7);
-    const eyeZ = CAMERA_MIN_HEIGHT_M + (CAMERA_MAX_HEIGHT_M - CAMERA_MIN_HEIGHT_M) * wave;
-    const radius = findClearRadius(layout, a, b, angle, eyeZ, outer ? 1 : INNER_RADIUS_FACTOR);
-    const eye: Vec3 = [a * radius * Math.cos(angle), b * radius * Math.sin(angle), eyeZ];
-    const target: Vec3 = outer
-      ? // across the room, past the centre: the far walls and the floor between
-        [-0.8 * eye[0], -0.8 * eye[1], 0.5]
-      : // outwards, towards the wall behind the inner camera
-        [eye[0] + 2.2 * Math.cos(angle), eye[1] + 2.2 * Math.sin(angle), 0.6];
-    views.push({
+  const tracer = new RoomTracer(layout);
+  const probeHeight = Math.max(2, Math.round((PROBE_WIDTH * options.height) / options.width));
+  const probe = demoIntrinsics(PROBE_WIDTH, probeHeight, options.horizontalFovDeg);
+  const verticalFov = 2 * Math.atan(options.height / 2 / intrinsics.fy);
+  // Views come in pairs, one object from two sides, next to each other in the trajectory: any
+  // every-other-frame subset still sees every object. After one pair per object, extra pairs go
+  // to the objects that the views so far show least.
+  const pairCount = Math.ceil(options.count / 2);
+  const counter = new VisibilityCounter(layout, tracer, options);
+  const pairs: PlannedView[][] = [];
+  for (let p = 0; p < pairCount; p++) {
+    const round = Math.floor(p / layout.objects.length);
+    const object = round === 0 ? layout.objects[p] : counter.leastSeen();
+    const spread = PAIR_SPREAD_DEG[round % PAIR_SPREAD_DEG.length];
+    const pair = [-spread, spread].map((offset) => ({
+      ...planObjectView(layout, tracer, object, offset, verticalFov, probe),
       intrinsics: { ...intrinsics },
-      cameraToWorld: lookAtCameraToWorld(eye, target),
-      eye,
-      target,
-    });
+    }));
+    pairs.push(pair);
+    // Visibility matters only for the extra pairs: count once the first round is complete.
+    const n = layout.objects.length;
+    if (pairs.length === n) for (const q of pairs.flat()) counter.add(q);
+    else if (pairs.length > n) for (const q of pair) counter.add(q);
   }
-  return views;
+  // An odd count: the last extra pair keeps one view.
+  if (2 * pairs.length > options.count) pairs[pairs.length - 1].pop();
+  // Around the room in one loop, by the angle of each pair's first eye.
+  const angle = (v: PlannedView) => Math.atan2(v.eye[1], v.eye[0]);
+  pairs.sort((a, b) => angle(a[0]) - angle(b[0]) || a[0].objectId - b[0].objectId);
+  return pairs.flat();
 }
 
-/** Shrinks the ellipse radius factor from `start` until the camera is clear of every object. */
-function findClearRadius(
-  layout: RoomLayout,
-  a: number,
-  b: number,
-  angle: number,
-  z: number,
-  start: number,
-): number {
-  for (let r = start; r > 0.05; r -= 0.05) {
-    const p: Vec3 = [a * r * Math.cos(angle), b * r * Math.sin(angle), z];
-    if (layout.objects.every((o) => distanceToAabb(p, o.aabb) >= CAMERA_CLEARANCE_M)) return r;
+/** Counts, per object, the views that show it with at least ~50 full-resolution pixels. */
+class VisibilityCounter {
+  private readonly counts: number[];
+  private readonly intr: Intrinsics;
+  private readonly minPixels: number;
+
+  constructor(
+    private readonly layout: RoomLayout,
+    private readonly tracer: RoomTracer,
+    options: ViewPlanOptions,
+  ) {
+    this.counts = layout.objects.map(() => 0);
+    const h = Math.max(2, Math.round((COUNT_PROBE_WIDTH * options.height) / options.width));
+    this.intr = demoIntrinsics(COUNT_PROBE_WIDTH, h, options.horizontalFovDeg);
+    const scale = (COUNT_PROBE_WIDTH * h) / (options.width * options.height);
+    this.minPixels = Math.max(2, Math.round(50 * scale));
   }
-  return start; // the centre is always free above table height; not reached for our layouts
+
+  add(view: PlannedView) {
+    const pixels = instancePixelCounts(this.tracer, this.intr, view.eye, view.target);
+    this.layout.objects.forEach((o, i) => {
+      if ((pixels.get(o.id) ?? 0) >= this.minPixels) this.counts[i]++;
+    });
+  }
+
+  leastSeen(): RoomObject {
+    let best = 0;
+    for (let i = 1; i < this.counts.length; i++) if (this.counts[i] < this.counts[best]) best = i;
+    return this.layout.objects[best];
+  }
+}
+
+function planObjectView(
+  layout: RoomLayout,
+  tracer: RoomTracer,
+  object: RoomObject,
+  offsetDeg: number,
+  verticalFov: number,
+  probe: Intrinsics,
+): Omit<PlannedView, 'intrinsics'> {
+  const { min, max } = object.aabb;
+  const target: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
+  const radius = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2;
+  const nominal = Math.max(0.8, radius / Math.tan((FRAME_FILL * verticalFov) / 2));
+  const base = openDirection(layout, target);
+  let best: { eye: Vec3; coverage: number } | undefined;
+  for (const factor of SEARCH_DISTANCE_FACTORS) {
+    for (const search of SEARCH_OFFSETS_DEG) {
+      const theta = base + ((offsetDeg + search) * Math.PI) / 180;
+      const eye = eyeAt(target, theta, nominal * factor);
+      if (!isClear(layout, eye)) continue;
+      const coverage = objectCoverage(tracer, probe, eye, target, object.id);
+      if (coverage >= GOOD_COVERAGE)
+        return {
+          eye,
+          target,
+          objectId: object.id,
+          cameraToWorld: lookAtCameraToWorld(eye, target),
+        };
+      if (!best || coverage > best.coverage) best = { eye, coverage };
+    }
+  }
+  // Every layout has free space above the table height near the room centre.
+  const eye = best?.eye ?? [0, 0, CAMERA_MAX_HEIGHT_M];
+  return { eye, target, objectId: object.id, cameraToWorld: lookAtCameraToWorld(eye, target) };
+}
+
+/** Horizontal direction (radians) from the point into the room: away from the nearest wall. */
+function openDirection(layout: RoomLayout, p: Vec3): number {
+  const { min, max } = layout.interior;
+  const gaps = [
+    { d: p[1] - min[1], angle: Math.PI / 2 }, // near the south wall: look from the north
+    { d: max[1] - p[1], angle: -Math.PI / 2 },
+    { d: p[0] - min[0], angle: 0 },
+    { d: max[0] - p[0], angle: Math.PI },
+  ];
+  gaps.sort((a, b) => a.d - b.d);
+  // Objects in the middle of the room: view them from the roomier side.
+  return gaps[0].d < 1.2 ? gaps[0].angle : gaps[3].angle + Math.PI;
+}
+
+/**
+ * The eye about `distance` from the target along horizontal direction theta, above it: looking
+ * down by about 27°, never more than 45° (a low camera stays back instead).
+ */
+function eyeAt(target: Vec3, theta: number, distance: number): Vec3 {
+  const z = Math.min(
+    CAMERA_MAX_HEIGHT_M,
+    Math.max(CAMERA_MIN_HEIGHT_M, target[2] + 0.15, target[2] + 0.45 * distance),
+  );
+  const dz = z - target[2];
+  const horizontal = Math.max(Math.sqrt(Math.max(distance * distance - dz * dz, 0)), dz);
+  return [target[0] + horizontal * Math.cos(theta), target[1] + horizontal * Math.sin(theta), z];
+}
+
+function isClear(layout: RoomLayout, eye: Vec3): boolean {
+  const { min, max } = layout.interior;
+  for (let k = 0; k < 2; k++) {
+    if (eye[k] < min[k] + WALL_CLEARANCE_M || eye[k] > max[k] - WALL_CLEARANCE_M) return false;
+  }
+  return layout.objects.every((o) => distanceToAabb(eye, o.aabb) >= CAMERA_CLEARANCE_M);
+}
+
+/** Fraction of a small rendered instance image that shows the object. */
+function objectCoverage(
+  tracer: RoomTracer,
+  intr: Intrinsics,
+  eye: Vec3,
+  target: Vec3,
+  id: number,
+): number {
+  return (instancePixelCounts(tracer, intr, eye, target).get(id) ?? 0) / (intr.width * intr.height);
+}
+
+/** Pixels per object id in a small instance image rendered from eye towards target. */
+function instancePixelCounts(
+  tracer: RoomTracer,
+  intr: Intrinsics,
+  eye: Vec3,
+  target: Vec3,
+): Map<number, number> {
+  const pose = lookAtCameraToWorld(eye, target);
+  const ray: Ray = { ox: eye[0], oy: eye[1], oz: eye[2], dx: 0, dy: 0, dz: 0 };
+  const hit: TraceHit = { t: Infinity, objectIndex: -1, nx: 0, ny: 0, nz: 0 };
+  const counts = new Map<number, number>();
+  for (let v = 0; v < intr.height; v++) {
+    for (let u = 0; u < intr.width; u++) {
+      const xn = (u - intr.cx) / intr.fx;
+      const yn = (v - intr.cy) / intr.fy;
+      ray.dx = pose[0] * xn + pose[1] * yn + pose[2];
+      ray.dy = pose[4] * xn + pose[5] * yn + pose[6];
+      ray.dz = pose[8] * xn + pose[9] * yn + pose[10];
+      if (tracer.trace(ray, hit) && hit.objectIndex >= 0) {
+        const id = tracer.layout.objects[hit.objectIndex].id;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
 }
 
 export function distanceToAabb(p: Vec3, box: { min: number[]; max: number[] }): number {

@@ -10,7 +10,7 @@ import { isRigid } from '../../../src/pipeline/geometry/mat4';
 
 describe('planViews', () => {
   it.each([1, 7, 19])(
-    'seed %i: rigid OpenCV poses on a 1.2–2.0 m loop, clear of furniture, looking at their targets',
+    'seed %i: rigid OpenCV poses at 1.2–2.0 m, clear of furniture, looking at their targets',
     (seed) => {
       const layout = generateRoomLayout(seed);
       const views = planViews(layout, { count: 24, width: 320, height: 240, horizontalFovDeg: 65 });
@@ -29,9 +29,9 @@ describe('planViews', () => {
         expect(m[9]).toBeLessThan(0);
         // Camera x (right) is horizontal: no roll.
         expect(Math.abs(m[8])).toBeLessThan(1e-12);
-        // Looking slightly down: the optical axis (third column) points below the horizon.
+        // Looking down, by at most 45°: the optical axis (third column) points below the horizon.
         expect(m[10]).toBeLessThan(0);
-        expect(m[10]).toBeGreaterThan(-0.7);
+        expect(m[10]).toBeGreaterThanOrEqual(-Math.SQRT1_2 - 1e-9);
         // The target projects to the principal point.
         const p = projectWorldPoint(v.intrinsics, worldToCameraOf(m), ...v.target);
         expect(p.z).toBeGreaterThan(0);
@@ -45,6 +45,22 @@ describe('planViews', () => {
       }
     },
   );
+
+  it('every object gets a pair of adjacent views aimed at its box centre; odd counts work', () => {
+    const layout = generateRoomLayout(4);
+    for (const count of [24, 25, 31]) {
+      const views = planViews(layout, { count, width: 320, height: 240, horizontalFovDeg: 65 });
+      expect(views).toHaveLength(count);
+      for (const o of layout.objects) {
+        const centre = [0, 1, 2].map((k) => (o.aabb.min[k] + o.aabb.max[k]) / 2);
+        const mine = views.flatMap((v, i) => (v.objectId === o.id ? [i] : []));
+        expect(mine.length).toBeGreaterThanOrEqual(2);
+        // Somewhere in the trajectory two consecutive views look at it.
+        expect(mine.some((i) => mine.includes(i + 1))).toBe(true);
+        for (const i of mine) expect(views[i].target).toEqual(centre);
+      }
+    }
+  });
 
   it('intrinsics: pixel centres at integers, principal point at the image centre, the requested FOV', () => {
     const layout = generateRoomLayout(7);
