@@ -87,11 +87,16 @@ export function depthInMetres(depth: DepthImage): Float64Array {
 
 /**
  * Sums and counts per point, one view at a time. `finish()` turns sums into means in place.
+ * Internally points are kept in spatial-chunk order so the per-point sums are written
+ * sequentially (random writes into an N×D array were cache-miss bound); `finish()` permutes
+ * the rows back to the caller's point order in place.
  */
 export class FusionAccumulator {
   readonly count: number;
-  readonly sums: Float32Array;
-  readonly viewCounts: Uint16Array;
+  /** N×dim sums in chunk order until finish(), then means in point order. */
+  private readonly sums: Float32Array;
+  /** Per-slot counts (chunk order) until finish(), then per point. */
+  private readonly counts: Uint16Array;
   /** Point-views tested and passed, for throughput figures. */
   pointViewsTested = 0;
   pointViewsPassed = 0;
@@ -114,7 +119,7 @@ export class FusionAccumulator {
       );
     }
     this.sums = new Float32Array(this.count * dim);
-    this.viewCounts = new Uint16Array(this.count);
+    this.counts = new Uint16Array(this.count);
     this.chunks = buildChunks(positions, this.count);
   }
 
@@ -160,7 +165,7 @@ export class FusionAccumulator {
     const feats = map.features;
     const D = this.dim;
     const sums = this.sums;
-    const counts = this.viewCounts;
+    const counts = this.counts;
     const m0 = m[0],
       m1 = m[1],
       m2 = m[2],
@@ -268,10 +273,9 @@ export class FusionAccumulator {
         gx = gx < 0 ? 0 : gx >= cellsX ? cellsX - 1 : gx;
         gy = gy < 0 ? 0 : gy >= cellsY ? cellsY - 1 : gy;
         const src = (gy * cellsX + gx) * D;
-        const i = order[j];
-        const dst = i * D;
+        const dst = j * D;
         for (let k = 0; k < D; k++) sums[dst + k] += feats[src + k];
-        if (counts[i] < 65535) counts[i]++;
+        if (counts[j] < 65535) counts[j]++;
         passed++;
       }
     }
@@ -281,17 +285,58 @@ export class FusionAccumulator {
     return passed;
   }
 
-  /** Means in place (unseen points stay 0); returns the feature array (N×dim). */
+  /** Views that saw each point, in the caller's point order. */
+  get viewCounts(): Uint16Array {
+    if (this.finished) return this.counts;
+    const out = new Uint16Array(this.count);
+    const order = this.chunks.order;
+    for (let j = 0; j < this.count; j++) out[order[j]] = this.counts[j];
+    return out;
+  }
+
+  /** Means in place (unseen points stay 0), in point order; returns the N×dim features. */
   finish(): Float32Array {
     if (!this.finished) {
       const D = this.dim;
-      for (let i = 0; i < this.count; i++) {
-        const c = this.viewCounts[i];
-        if (c > 1) for (let k = 0; k < D; k++) this.sums[i * D + k] /= c;
+      for (let j = 0; j < this.count; j++) {
+        const c = this.counts[j];
+        if (c > 1) for (let k = 0; k < D; k++) this.sums[j * D + k] /= c;
       }
+      permuteRowsInPlace(this.sums, D, this.chunks.order);
+      permuteRowsInPlace(this.counts, 1, this.chunks.order);
       this.finished = true;
     }
     return this.sums;
+  }
+}
+
+/** Moves row j to row order[j] for every j, in place (cycle by cycle, two row buffers). */
+function permuteRowsInPlace(
+  data: Float32Array | Uint16Array,
+  width: number,
+  order: Uint32Array,
+): void {
+  const n = order.length;
+  const done = new Uint8Array(n);
+  const carry = new Float64Array(width);
+  const swap = new Float64Array(width);
+  for (let s = 0; s < n; s++) {
+    if (done[s] || order[s] === s) {
+      done[s] = 1;
+      continue;
+    }
+    for (let k = 0; k < width; k++) carry[k] = data[s * width + k];
+    let j = s;
+    do {
+      const dest = order[j];
+      for (let k = 0; k < width; k++) {
+        swap[k] = data[dest * width + k];
+        data[dest * width + k] = carry[k];
+        carry[k] = swap[k];
+      }
+      done[dest] = 1;
+      j = dest;
+    } while (j !== s);
   }
 }
 
