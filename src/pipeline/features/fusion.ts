@@ -181,7 +181,6 @@ export class FusionAccumulator {
     const n = this.count;
     const chunks = this.chunks;
     const ppos = chunks.positions;
-    const order = chunks.order;
     // Depth range of the view, for culling whole chunks: a point passes only if
     // 0.75·D ≤ z ≤ 1.25·D for some valid D (|D − z| ≤ 0.25·D), so z must lie in
     // [(1 − thr)·Dmin, (1 + thr)·Dmax].
