@@ -83,4 +83,37 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
     expect(framePixels.foreground / framePixels.total).toBeGreaterThan(0.5);
     expect(browser.errors, browser.log.join('\n')).toEqual([]);
   });
+
+  it('runs the feature pipeline on the real scan in the browser and answers a colour query', async () => {
+    const { page } = browser;
+    // Every 10th of the 211 views keeps the run short; the CLI covers all of them.
+    await page.getByLabel('Frame stride').fill('10');
+    await page.getByRole('button', { name: 'Extract features' }).click();
+    await page.waitForFunction(
+      () => window.__app.extraction !== undefined && window.__app.status === 'ready',
+      null,
+      { timeout: 400_000 },
+    );
+    const extracted = (await page.evaluate(() => window.__app)) as AppSnapshot;
+    expect(extracted.errors).toEqual([]);
+    expect(extracted.extraction!.views).toBe(22);
+    expect(extracted.extraction!.seenPoints).toBeGreaterThan(0.5 * extracted.extraction!.points);
+    await page.getByTestId('query-input').fill('white');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForFunction(() => window.__app.lastQuery?.text === 'white');
+    const queried = (await page.evaluate(() => window.__app)) as AppSnapshot;
+    expect(queried.results.length).toBeGreaterThan(0);
+    const b = queried.scene!.info.bounds!;
+    for (const box of queried.results) {
+      for (let a = 0; a < 3; a++) {
+        expect(box.min[a]).toBeGreaterThanOrEqual(b.min[a] - 1e-3);
+        expect(box.max[a]).toBeLessThanOrEqual(b.max[a] + 1e-3);
+      }
+    }
+    // The frame view now carries the query projected into the image.
+    await page.getByRole('button', { name: 'Show frame' }).click();
+    await page.waitForFunction(() => window.__app.status === 'ready' && !!window.__app.frameImage);
+    expect(await page.getByRole('figure', { name: /Frame/ }).innerText()).toMatch(/heatmap/);
+    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+  });
 });

@@ -141,4 +141,43 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
     await page.getByRole('button', { name: 'Show boxes' }).click();
     await page.waitForFunction(() => window.__app.boxes.some((b) => b.source === 'tokens'));
   });
+
+  it('opens a PLY file dropped on the scene panel', async () => {
+    const { page } = browser;
+    await page.goto(`${preview.url}#scene=shapes`);
+    await page.reload();
+    await page.waitForFunction(
+      () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
+    );
+    const ply = [
+      'ply',
+      'format ascii 1.0',
+      'element vertex 4',
+      'property float x',
+      'property float y',
+      'property float z',
+      'property uchar red',
+      'property uchar green',
+      'property uchar blue',
+      'end_header',
+      '0 0 0 255 0 0',
+      '1 0 0 0 255 0',
+      '0 2 0 0 0 255',
+      '0 0 3 255 255 255',
+      '',
+    ].join('\n');
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'four-points.ply'));
+      return dt;
+    }, ply);
+    await page.dispatchEvent('.scene-panel', 'drop', { dataTransfer });
+    await page.waitForFunction(
+      () => window.__app.scene?.info.name === 'four-points' && window.__app.status === 'ready',
+    );
+    const app = (await page.evaluate(() => window.__app)) as AppSnapshot;
+    expect(app.scene!.info.format).toBe('ply');
+    expect(app.pointCount).toBe(4);
+    expect(app.scene!.info.bounds).toEqual({ min: [0, 0, 0], max: [1, 2, 3] });
+  });
 });
