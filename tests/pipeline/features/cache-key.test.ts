@@ -41,8 +41,8 @@ describe('feature cache key', () => {
     );
     for (const change of [
       { frameStride: 2 },
-      { cropOverlap: 0.1 },
-      { cropScales: [0.5, 0.2] },
+      { cropOverlap: 0.3 },
+      { cropScales: [0.5, 0.21] },
       { borderPx: 3 },
       { visibilityThreshold: 0.2 },
     ]) {
