@@ -7,7 +7,7 @@
  * voxel is far below the spacing), so there the voxel doubles and is measured again. At most
  * `maxFactor` times the default. Cached per cloud.
  */
-import { VoxelHash } from './voxel-hash';
+import { createVoxelIndex } from './voxel-hash';
 
 export interface VoxelSizeOptions {
   /** Wanted mean points per occupied voxel (≈ 4 means a voxel spans about two point spacings). */
@@ -50,16 +50,37 @@ export function clusterVoxelSizeFor(
 export function meanPointsPerVoxel(positions: Float32Array, size: number): number {
   const count = positions.length / 3;
   const inv = 1 / size;
-  const hash = new VoxelHash(count);
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
   let finite = 0;
   for (let i = 0; i < count; i++) {
     const x = positions[i * 3];
     const y = positions[i * 3 + 1];
     const z = positions[i * 3 + 2];
     if (!Number.isFinite(x + y + z)) continue;
-    // Coordinates far from the origin alias in 32-bit voxel indices; harmless for a density estimate.
-    hash.insert(Math.floor(x * inv) | 0, Math.floor(y * inv) | 0, Math.floor(z * inv) | 0);
     finite++;
+    if (x < lo[0]) lo[0] = x;
+    if (x > hi[0]) hi[0] = x;
+    if (y < lo[1]) lo[1] = y;
+    if (y > hi[1]) hi[1] = y;
+    if (z < lo[2]) lo[2] = z;
+    if (z > hi[2]) hi[2] = z;
   }
-  return hash.size > 0 ? finite / hash.size : 0;
+  if (finite === 0) return 0;
+  // Cells relative to the cloud's minimum: small non-negative indices, so a dense grid when it fits.
+  // Coordinates past 2^31 cells alias (|0); harmless for a density estimate.
+  const cells = [0, 1, 2].map((a) => Math.min(2 ** 31 - 1, Math.floor((hi[a] - lo[a]) * inv) + 1));
+  const index = createVoxelIndex(cells[0], cells[1], cells[2], finite);
+  for (let i = 0; i < count; i++) {
+    const x = positions[i * 3];
+    const y = positions[i * 3 + 1];
+    const z = positions[i * 3 + 2];
+    if (!Number.isFinite(x + y + z)) continue;
+    index.insert(
+      Math.floor((x - lo[0]) * inv) | 0,
+      Math.floor((y - lo[1]) * inv) | 0,
+      Math.floor((z - lo[2]) * inv) | 0,
+    );
+  }
+  return finite / index.size;
 }

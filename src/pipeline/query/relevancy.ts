@@ -2,17 +2,10 @@
  * Per-point scores for a text query. LERF's relevancy against canonical negatives:
  *   p_i = exp(T·φ·q) / (exp(T·φ·q) + exp(T·φ·n_i)),  score = min_i p_i.
  * p_i = sigmoid(T·(φ·q − φ·n_i)) is decreasing in φ·n_i, so min_i p_i = sigmoid(T·(φ·q − max_i φ·n_i)):
- * one stable sigmoid per point, and max_i φ·n_i does not depend on the query, so it is computed
+ * one sigmoid per point (its argument clamped, so it cannot overflow), and max_i φ·n_i does not depend on the query, so it is computed
  * once per (field, model, negatives) and cached.
  */
 import type { SimilarityField } from './types';
-
-/** Numerically stable logistic function. */
-export function stableSigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
 
 /** Element-wise maximum over arrays (NaN wherever any input is NaN: unseen stays unseen). */
 export function elementwiseMax(arrays: readonly Float32Array[]): Float32Array {
@@ -28,6 +21,9 @@ export function elementwiseMax(arrays: readonly Float32Array[]): Float32Array {
   return out;
 }
 
+/** Beyond ±110 the logistic rounds to 0 or 1 in float32 (and e^110 is still finite in float64). */
+const SIGMOID_CLAMP = 110;
+
 /** LERF relevancy from the query's cosine and the max cosine over the negatives, per point. */
 export function lerfRelevancy(
   querySimilarity: Float32Array,
@@ -36,13 +32,12 @@ export function lerfRelevancy(
   out = new Float32Array(querySimilarity.length),
 ): Float32Array {
   for (let i = 0; i < querySimilarity.length; i++) {
-    const x = temperature * (querySimilarity[i] - maxNegativeSimilarity[i]);
-    // NaN (unseen) propagates through both branches.
-    if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
-    else {
-      const e = Math.exp(x);
-      out[i] = e / (1 + e);
-    }
+    let x = temperature * (querySimilarity[i] - maxNegativeSimilarity[i]);
+    // Clamped, 1/(1 + e^−x) can neither overflow nor lose anything at float32 precision;
+    // NaN (unseen) passes through the comparisons unchanged.
+    if (x > SIGMOID_CLAMP) x = SIGMOID_CLAMP;
+    else if (x < -SIGMOID_CLAMP) x = -SIGMOID_CLAMP;
+    out[i] = 1 / (1 + Math.exp(-x));
   }
   return out;
 }
