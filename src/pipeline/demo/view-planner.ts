@@ -44,6 +44,8 @@ const GOOD_COVERAGE = 0.35;
 const PAIR_SPREAD_DEG = [25, 55, 40];
 const SEARCH_OFFSETS_DEG = [0, 15, -15, 30, -30, 45, -45, 60, -60, 90, -90];
 const SEARCH_DISTANCE_FACTORS = [1, 0.85, 0.7, 0.55, 0.4];
+/** Views closer than this to an earlier view are not planned again. */
+const DISTINCT_EYES_M = 0.4;
 /** Size of the instance image used to score candidates. */
 const PROBE_WIDTH = 40;
 /** Size of the instance image used to count which objects a view shows. */
@@ -70,15 +72,17 @@ export function planViews(layout: RoomLayout, options: ViewPlanOptions): Planned
   const pairCount = Math.ceil(options.count / 2);
   const counter = new VisibilityCounter(layout, tracer, options);
   const pairs: PlannedView[][] = [];
+  const taken: Vec3[] = [];
   for (let p = 0; p < pairCount; p++) {
     const round = Math.floor(p / layout.objects.length);
     const object = round === 0 ? layout.objects[p] : counter.leastSeen();
     const spread = PAIR_SPREAD_DEG[round % PAIR_SPREAD_DEG.length];
     const pair = [-spread, spread].map((offset) => ({
-      ...planObjectView(layout, tracer, object, offset, verticalFov, probe),
+      ...planObjectView(layout, tracer, object, offset, verticalFov, probe, taken),
       intrinsics: { ...intrinsics },
     }));
     pairs.push(pair);
+    taken.push(...pair.map((v) => v.eye));
     // Visibility matters only for the extra pairs: count once the first round is complete.
     const n = layout.objects.length;
     if (pairs.length === n) for (const q of pairs.flat()) counter.add(q);
@@ -107,7 +111,8 @@ class VisibilityCounter {
     const h = Math.max(2, Math.round((COUNT_PROBE_WIDTH * options.height) / options.width));
     this.intr = demoIntrinsics(COUNT_PROBE_WIDTH, h, options.horizontalFovDeg);
     const scale = (COUNT_PROBE_WIDTH * h) / (options.width * options.height);
-    this.minPixels = Math.max(2, Math.round(50 * scale));
+    // Twice the 50 full-resolution pixels: the coarse probe overestimates thin objects.
+    this.minPixels = Math.max(3, Math.round(100 * scale));
   }
 
   add(view: PlannedView) {
@@ -131,27 +136,33 @@ function planObjectView(
   offsetDeg: number,
   verticalFov: number,
   probe: Intrinsics,
+  taken: Vec3[],
 ): Omit<PlannedView, 'intrinsics'> {
   const { min, max } = object.aabb;
   const target: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
   const radius = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2;
   const nominal = Math.max(0.8, radius / Math.tan((FRAME_FILL * verticalFov) / 2));
   const base = openDirection(layout, target);
-  let best: { eye: Vec3; coverage: number } | undefined;
+  // Good enough: the object fills enough of the frame without being cut. Otherwise keep the best,
+  // preferring whole objects (a close-up of a lamp pole is not a lamp).
+  let best: { eye: Vec3; score: number } | undefined;
   for (const factor of SEARCH_DISTANCE_FACTORS) {
     for (const search of SEARCH_OFFSETS_DEG) {
       const theta = base + ((offsetDeg + search) * Math.PI) / 180;
       const eye = eyeAt(target, theta, nominal * factor);
-      if (!isClear(layout, eye)) continue;
-      const coverage = objectCoverage(tracer, probe, eye, target, object.id);
-      if (coverage >= GOOD_COVERAGE)
+      if (!isClear(layout, eye) || taken.some((e) => distance3(e, eye) < DISTINCT_EYES_M)) continue;
+      const { coverage, cut } = objectCoverage(tracer, probe, eye, target, object.id);
+      if (coverage >= GOOD_COVERAGE && !cut) {
         return {
           eye,
           target,
           objectId: object.id,
           cameraToWorld: lookAtCameraToWorld(eye, target),
         };
-      if (!best || coverage > best.coverage) best = { eye, coverage };
+      }
+      // A cut object never beats a whole one that fills GOOD_COVERAGE / 2 of the frame.
+      const score = cut ? Math.min(coverage, GOOD_COVERAGE) / 2 : coverage;
+      if (!best || score > best.score) best = { eye, score };
     }
   }
   // Every layout has free space above the table height near the room centre.
@@ -195,15 +206,29 @@ function isClear(layout: RoomLayout, eye: Vec3): boolean {
   return layout.objects.every((o) => distanceToAabb(eye, o.aabb) >= CAMERA_CLEARANCE_M);
 }
 
-/** Fraction of a small rendered instance image that shows the object. */
+/**
+ * How well a small rendered instance image shows the object: the fraction of pixels it covers,
+ * and whether the frame cuts it (it touches the image border).
+ */
 function objectCoverage(
   tracer: RoomTracer,
   intr: Intrinsics,
   eye: Vec3,
   target: Vec3,
   id: number,
-): number {
-  return (instancePixelCounts(tracer, intr, eye, target).get(id) ?? 0) / (intr.width * intr.height);
+): { coverage: number; cut: boolean } {
+  const ids = instanceImage(tracer, intr, eye, target);
+  const { width, height } = intr;
+  let count = 0;
+  let cut = false;
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) {
+      if (ids[v * width + u] !== id) continue;
+      count++;
+      if (u === 0 || v === 0 || u === width - 1 || v === height - 1) cut = true;
+    }
+  }
+  return { coverage: count / (width * height), cut };
 }
 
 /** Pixels per object id in a small instance image rendered from eye towards target. */
@@ -213,10 +238,19 @@ function instancePixelCounts(
   eye: Vec3,
   target: Vec3,
 ): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const id of instanceImage(tracer, intr, eye, target)) {
+    if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** A small instance-id image (-1 for the shell) rendered from eye towards target. */
+function instanceImage(tracer: RoomTracer, intr: Intrinsics, eye: Vec3, target: Vec3): Int32Array {
   const pose = lookAtCameraToWorld(eye, target);
   const ray: Ray = { ox: eye[0], oy: eye[1], oz: eye[2], dx: 0, dy: 0, dz: 0 };
   const hit: TraceHit = { t: Infinity, objectIndex: -1, nx: 0, ny: 0, nz: 0 };
-  const counts = new Map<number, number>();
+  const ids = new Int32Array(intr.width * intr.height).fill(-1);
   for (let v = 0; v < intr.height; v++) {
     for (let u = 0; u < intr.width; u++) {
       const xn = (u - intr.cx) / intr.fx;
@@ -225,12 +259,15 @@ function instancePixelCounts(
       ray.dy = pose[4] * xn + pose[5] * yn + pose[6];
       ray.dz = pose[8] * xn + pose[9] * yn + pose[10];
       if (tracer.trace(ray, hit) && hit.objectIndex >= 0) {
-        const id = tracer.layout.objects[hit.objectIndex].id;
-        counts.set(id, (counts.get(id) ?? 0) + 1);
+        ids[v * intr.width + u] = tracer.layout.objects[hit.objectIndex].id;
       }
     }
   }
-  return counts;
+  return ids;
+}
+
+function distance3(a: Vec3, b: Vec3): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
 export function distanceToAabb(p: Vec3, box: { min: number[]; max: number[] }): number {
