@@ -109,10 +109,17 @@ export class PcaQ8FeatureField implements FeatureField {
     const codes = this.codes;
     const weights = this.weights;
     const results: Float32Array[] = [];
+    for (let j = 0; j < q; j++) results.push(new Float32Array(N));
+    // Two queries per pass share the code loads (the pass is memory and load bound).
+    for (let j = 0; j < q; j += 2) {
+      const pa = projected.subarray(j * K, (j + 1) * K);
+      if (j + 1 < q) {
+        const pb = projected.subarray((j + 1) * K, (j + 2) * K);
+        scoreCodesPair(codes, weights, pa, pb, K, N, results[j], results[j + 1]);
+      } else scoreCodes(codes, weights, pa, K, N, results[j]);
+    }
     for (let j = 0; j < q; j++) {
-      const p = projected.subarray(j * K, (j + 1) * K);
-      const out = new Float32Array(N);
-      scoreCodes(codes, weights, p, K, N, out);
+      const out = results[j];
       for (let e = 0; e < this.exceptionIndices.length; e++) {
         let s = 0;
         const base = e * this.dim;
@@ -121,7 +128,6 @@ export class PcaQ8FeatureField implements FeatureField {
         }
         out[this.exceptionIndices[e]] = s;
       }
-      results.push(out);
     }
     return results;
   }
@@ -150,6 +156,43 @@ export class PcaQ8FeatureField implements FeatureField {
     }
     for (let d = 0; d < D; d++) out[d] *= w;
     return out;
+  }
+}
+
+/** scoreCodes for two queries at once. */
+function scoreCodesPair(
+  codes: Int8Array,
+  weights: Float32Array,
+  pa: Float32Array,
+  pb: Float32Array,
+  K: number,
+  N: number,
+  outA: Float32Array,
+  outB: Float32Array,
+): void {
+  const K2 = K & ~1;
+  for (let i = 0, base = 0; i < N; i++, base += K) {
+    let a0 = 0;
+    let a1 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let k = 0;
+    for (; k < K2; k += 2) {
+      const c0 = codes[base + k];
+      const c1 = codes[base + k + 1];
+      a0 += c0 * pa[k];
+      a1 += c1 * pa[k + 1];
+      b0 += c0 * pb[k];
+      b1 += c1 * pb[k + 1];
+    }
+    if (k < K) {
+      const c = codes[base + k];
+      a0 += c * pa[k];
+      b0 += c * pb[k];
+    }
+    const w = weights[i];
+    outA[i] = w * (a0 + a1);
+    outB[i] = w * (b0 + b1);
   }
 }
 
