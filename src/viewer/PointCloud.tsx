@@ -55,7 +55,11 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
     const fov = ((camera.fov ?? 50) * Math.PI) / 180;
     material.uniforms.uProjScale.value =
       (state.size.height * state.viewport.dpr) / (2 * Math.tan(fov / 2));
-    setState({ framesDrawn: getState().framesDrawn + 1 });
+    material.uniforms.uPixelRatio.value = state.viewport.dpr;
+    setState({
+      framesDrawn: getState().framesDrawn + 1,
+      drawnPoints: geometry.getAttribute('position').count,
+    });
   });
 
   // Raycasting a million points on every click would stall the page; boxes and frusta are picked.

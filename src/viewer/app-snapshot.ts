@@ -43,6 +43,7 @@ export function appSnapshot() {
     results: s.lastQuery ? structuredClone(s.lastQuery.boxes) : [],
     lastExport: s.lastExport ? { ...s.lastExport } : undefined,
     framesDrawn: s.framesDrawn,
+    drawnPoints: s.drawnPoints,
   };
 }
 

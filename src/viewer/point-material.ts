@@ -32,6 +32,7 @@ uniform vec2 uViewRange;
 uniform float uSize;
 uniform bool uWorldSize;
 uniform float uProjScale;
+uniform float uPixelRatio;
 varying vec3 vColor;
 
 bool hasValue(float v) { return v > -1e30 && v < 1e30; } // NaN fails both comparisons
@@ -59,7 +60,7 @@ void main() {
   vColor = base;
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
-  gl_PointSize = uWorldSize ? max(1.0, uSize * uProjScale / max(-mv.z, 1e-3)) : uSize;
+  gl_PointSize = uWorldSize ? max(1.0, uSize * uProjScale / max(-mv.z, 1e-3)) : uSize * uPixelRatio;
 }
 `;
 
@@ -91,6 +92,8 @@ export function createPointMaterial(): ShaderMaterial {
       uSize: { value: 2 },
       uWorldSize: { value: false },
       uProjScale: { value: 500 },
+      /** Device pixels per CSS pixel: sizes in 'pixels' mean CSS pixels. */
+      uPixelRatio: { value: 1 },
     },
   });
 }

@@ -97,6 +97,8 @@ export interface AppState {
   lastExport?: { name: string; bytes: number };
   /** Incremented to ask the camera to refit the scene. */
   refitSeq: number;
+  /** Points in the geometry of the last frame drawn (tests wait for a new cloud to be drawn). */
+  drawnPoints: number;
   /** Incremented by each WebGL frame drawn (render on demand: it stays put when idle). */
   framesDrawn: number;
 }
@@ -123,6 +125,7 @@ export const initialState: AppState = {
   topK: QUERY_DEFAULTS.topK,
   scoreMode: QUERY_DEFAULTS.scoreMode,
   refitSeq: 0,
+  drawnPoints: 0,
   framesDrawn: 0,
 };
 

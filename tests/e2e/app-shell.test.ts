@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     const { page } = browser;
     await page.goto(preview.url);
     await page.waitForFunction(
-      () => window.__app?.pointCount > 0 && window.__app.framesDrawn > 0,
+      () => window.__app?.pointCount > 0 && window.__app.drawnPoints === window.__app.pointCount,
       null,
       {
         timeout: 120_000,

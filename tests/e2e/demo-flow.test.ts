@@ -107,6 +107,13 @@ describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () =>
     expect(queried.colorMode).toBe('heatmap');
     expect(new URL(page.url()).hash).toContain('q=red');
 
+    // Clicking the top result selects its box and shows its location tokens.
+    await page.getByRole('list', { name: 'Ranked results' }).getByRole('button').first().click();
+    await page.waitForFunction(() => window.__app.selectedBox !== undefined);
+    const selected = await snapshot();
+    expect(selected.selectedTokens).toBe(redBoxes[0].tokens);
+    expect(await page.getByTestId('selected-tokens').innerText()).toBe(redBoxes[0].tokens);
+
     // Paste six tokens (the red object's GT box, encoded here) and see their box.
     const tokens = encodeBoxToTokens(red!.aabb, queried.normalization ?? (await normalization()));
     async function normalization() {

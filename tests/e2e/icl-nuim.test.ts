@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
     expect(diagonal).toBeGreaterThan(2);
     expect(diagonal).toBeLessThan(20);
 
-    await page.waitForFunction((n) => window.__app.framesDrawn > n, app.framesDrawn);
+    await page.waitForFunction((n) => window.__app.drawnPoints === n, app.pointCount);
     const withFrusta = await countForegroundPixels(
       await page.locator('canvas').screenshot(),
       BACKGROUND,
