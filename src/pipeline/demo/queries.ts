@@ -3,26 +3,24 @@
  * Written to `scenes/demo-room.queries.json` by `npm run scenes` and committed; `eval` reads it.
  */
 import type { ColorTerm } from '../clip/offline/color-terms';
+import type { GroundingQuery } from '../query/query-file';
 import { DEMO_ROOM_NAME } from './demo-room';
 import type { RoomLayout } from './room-layout';
 
-export interface GroundingQuery {
-  /** The query text (a colour term: the bundled offline encoder only knows colour words). */
-  text: string;
-  /** GT object id in the scene's `objects`. */
-  targetId: number;
+/** A query of the demo room: the text is a colour term, and label and colour are always set. */
+export interface DemoRoomQuery extends GroundingQuery {
   label: string;
   colorName: ColorTerm;
 }
 
-export interface GroundingQueryFile {
+export interface DemoRoomQueryFile {
   scene: string;
   /** Layout seed the ids refer to. */
   seed: number;
-  queries: GroundingQuery[];
+  queries: DemoRoomQuery[];
 }
 
-export function demoRoomQueries(layout: RoomLayout): GroundingQueryFile {
+export function demoRoomQueries(layout: RoomLayout): DemoRoomQueryFile {
   return {
     scene: DEMO_ROOM_NAME,
     seed: layout.seed,
@@ -36,6 +34,6 @@ export function demoRoomQueries(layout: RoomLayout): GroundingQueryFile {
 }
 
 /** The committed file's exact text (2-space JSON and a final newline, as prettier leaves it). */
-export function formatQueryFile(file: GroundingQueryFile): string {
+export function formatQueryFile(file: DemoRoomQueryFile): string {
   return JSON.stringify(file, null, 2) + '\n';
 }

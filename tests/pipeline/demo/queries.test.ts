@@ -5,6 +5,7 @@ import { COLOR_TERMS } from '../../../src/pipeline/clip/offline/color-terms';
 import { DEMO_ROOM_DEFAULTS } from '../../../src/pipeline/defaults';
 import { demoRoomQueries, formatQueryFile } from '../../../src/pipeline/demo/queries';
 import { generateRoomLayout } from '../../../src/pipeline/demo/room-layout';
+import { parseQueryFile } from '../../../src/pipeline/query/query-file';
 
 const committed = path.resolve(__dirname, '../../../scenes/demo-room.queries.json');
 
@@ -13,6 +14,11 @@ describe('demo room query file', () => {
 
   it('the committed scenes/demo-room.queries.json is exactly what the generator writes', () => {
     expect(readFileSync(committed, 'utf8')).toBe(formatQueryFile(demoRoomQueries(layout)));
+  });
+
+  it('the query-file parser that eval uses reads the committed file', () => {
+    const parsed = parseQueryFile(readFileSync(committed), committed);
+    expect(parsed).toEqual(demoRoomQueries(layout).queries);
   });
 
   it('one colour-word query per object, naming that object’s id, label and colour', () => {
