@@ -10,4 +10,14 @@ import { tokenizeCommand } from './commands/tokenize';
 import { tokensCommand } from './commands/tokens';
 
 /** Every CLI command; one file per command under ./commands. Keep alphabetical. */
-export const COMMANDS: CliCommand[] = [embedImageCommand, embedTextCommand, evalCommand, export3dLlmCommand, extractCommand, infoCommand, queryCommand, tokenizeCommand, tokensCommand];
+export const COMMANDS: CliCommand[] = [
+  embedImageCommand,
+  embedTextCommand,
+  evalCommand,
+  export3dLlmCommand,
+  extractCommand,
+  infoCommand,
+  queryCommand,
+  tokenizeCommand,
+  tokensCommand,
+];
