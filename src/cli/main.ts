@@ -5,8 +5,8 @@ import type { CliIo } from './command';
 import { COMMANDS } from './registry';
 
 function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  // Usage lines are long (options), so each command gets its usage line and an indented summary.
+  const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
   return [
     'Usage: npm run --silent cli -- <command> [args] [--json]',
     '',
