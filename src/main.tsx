@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { appSnapshot, type AppSnapshot } from './viewer/app-snapshot';
 import { App } from './viewer/App';
-import { openBuiltIn, startWorker } from './viewer/controller';
+import type { PipelineRemote } from '../workers/client';
+import { openBuiltIn, pipelineRemote, startWorker } from './viewer/controller';
 import { getState, setState } from './viewer/store';
 import { readHash } from './viewer/url-hash';
 import './viewer/styles.css';
@@ -11,10 +12,13 @@ declare global {
   interface Window {
     /** Read-only snapshot of the app state, for end-to-end tests. */
     readonly __app: AppSnapshot;
+    /** The worker's typed comlink API, for end-to-end tests (undefined before it starts). */
+    readonly __pipeline: PipelineRemote | undefined;
   }
 }
 
 Object.defineProperty(window, '__app', { get: appSnapshot, configurable: true });
+Object.defineProperty(window, '__pipeline', { get: pipelineRemote, configurable: true });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -183,6 +183,34 @@ export interface ExportFile {
   bytes: Uint8Array;
 }
 
+/** A plain 8-bit RGB image: an input patch for embedImages, or a decoded image. */
+export interface RgbPixels {
+  width: number;
+  height: number;
+  /** width*height*3 RGB bytes, row-major. */
+  rgb: Uint8Array;
+}
+
+/** L2-normalised embeddings of the loaded model, row-major `count` x `dim`. */
+export interface Embeddings {
+  modelId: string;
+  dim: number;
+  count: number;
+  data: Float32Array;
+}
+
+/** One image decoded by the worker's decoders (see src/pipeline/image/decode.ts). */
+export interface DecoderComparison {
+  /** The platform decoder: createImageBitmap + OffscreenCanvas, for JPEG and PNG alike. */
+  browser: RgbPixels;
+  /** The pure-JS decoders Node uses (jpeg-js with libjpeg's colour conversion, fast-png). */
+  pureJs: RgbPixels;
+  /** What the pipeline itself decodes with in this worker (`decoder: 'auto'`). */
+  auto: RgbPixels;
+  /** Per-channel |browser - pureJs| in 8-bit levels. */
+  difference: { maxAbs: number; meanAbs: number };
+}
+
 export interface PipelineApi {
   ping(): Promise<PingReply>;
   listScenes(): Promise<SceneListEntry[]>;
@@ -212,6 +240,15 @@ export interface PipelineApi {
   exportBundle(): Promise<ExportFile>;
   /** 3D-LLM export (voxels, voxel_features, voxel_features_pe .npy), zipped. */
   export3dLlm(peWeight?: number): Promise<ExportFile>;
+  /** Text embeddings from the loaded model (tokenised by its tokenizer). */
+  embedTexts(texts: string[]): Promise<Embeddings>;
+  /**
+   * Image embeddings from the loaded model: each RGB image (any size) goes through the pipeline's
+   * CLIP preprocessing (shorter side to 224, bicubic, centre crop, normalise) first.
+   */
+  embedImages(images: RgbPixels[]): Promise<Embeddings>;
+  /** Decodes one JPEG or PNG with the browser's decoder and the pure-JS one, and compares them. */
+  compareImageDecoders(bytes: Uint8Array, name: string): Promise<DecoderComparison>;
   /**
    * A shared flag (Int32Array over a SharedArrayBuffer, cross-origin isolated pages only) that
    * the page sets to cancel: long jobs check it at every progress report, so a cancel lands even

@@ -17,6 +17,8 @@ import {
 import { defaultModelCache } from '../src/pipeline/clip/model-source/model-file-cache';
 import type { ModelSource } from '../src/pipeline/clip/model-source/model-source';
 import { buildDemoRoom } from '../src/pipeline/demo/demo-room';
+import { preprocessBatch } from '../src/pipeline/clip/preprocess/clip-preprocess';
+import { CLIP_MODEL_DEFAULTS } from '../src/pipeline/defaults';
 import { UnsupportedError } from '../src/pipeline/errors';
 import {
   readFeatureBundle,
@@ -28,6 +30,8 @@ import { featureCacheKey, sceneFingerprint } from '../src/pipeline/features/cach
 import { clipCropPreprocessor } from '../src/pipeline/features/crop-preprocess';
 import { extractFeatures, resolveExtractOptions } from '../src/pipeline/features/extract';
 import { encodeFeatureField, type FeatureField } from '../src/pipeline/features/feature-field';
+import { imageDifference } from '../src/pipeline/image/compare';
+import { decodeColorImage, decodeWithBrowser } from '../src/pipeline/image/decode';
 import { MemoryFileSource } from '../src/pipeline/io/memory-file-source';
 import { sceneNormalisation } from '../src/pipeline/features/voxel-tokens';
 import { groundQuery } from '../src/pipeline/query/ground';
@@ -35,14 +39,16 @@ import { NegativeSimilarityCache } from '../src/pipeline/query/relevancy';
 import { embedQueryText, negativeEmbeddingCache } from '../src/pipeline/query/text-embedding';
 import { openScene } from '../src/pipeline/scene/open-scene';
 import { ensureCloud } from '../src/pipeline/scene/reconstruct';
-import type { Scene } from '../src/pipeline/scene/types';
+import type { RgbImage, Scene } from '../src/pipeline/scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
 import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from './cloud-levels';
 import { loadCachedBundle, saveCachedBundle } from './feature-cache';
 import { projectHeat } from './frame-heat';
 import type {
+  DecoderComparison,
   DroppedFile,
+  Embeddings,
   ExportFile,
   ExtractInput,
   ExtractSummary,
@@ -53,6 +59,7 @@ import type {
   PointScores,
   ProgressListener,
   QueryInput,
+  RgbPixels,
   QueryReply,
   SceneListEntry,
   SceneSummary,
@@ -230,6 +237,32 @@ async function restoreExtraction(key: string, name: string): Promise<Extraction 
     },
   };
 }
+
+function requireModel() {
+  if (!model) throw new UnsupportedError('Load a model first (Model panel)');
+  return model.loaded.encoder;
+}
+
+function embeddings(modelId: string, dim: number, data: Float32Array): Embeddings {
+  return Comlink.transfer({ modelId, dim, count: data.length / dim, data }, [data.buffer]);
+}
+
+function checkedImage(p: RgbPixels, index: number): RgbImage {
+  const { width, height, rgb } = p;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new UnsupportedError(`image ${index}: invalid size ${width}x${height}`);
+  }
+  if (!(rgb instanceof Uint8Array) || rgb.length !== width * height * 3) {
+    throw new UnsupportedError(`image ${index}: expected ${width * height * 3} RGB bytes`);
+  }
+  return { width, height, data: rgb };
+}
+
+const pixelsOf = (img: RgbImage): RgbPixels => ({
+  width: img.width,
+  height: img.height,
+  rgb: img.data,
+});
 
 const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'scene';
 
@@ -511,6 +544,39 @@ const api: PipelineApi = {
     const { meta, positions, features, viewCounts } = extraction;
     const out = write3dLlmExport({ meta, positions, features, viewCounts }, { peWeight });
     return zipFiles(`${safeName(state.scene.name)}-3dllm`, out);
+  },
+
+  async embedTexts(texts: string[]): Promise<Embeddings> {
+    const encoder = requireModel();
+    const data = await encoder.embedTexts(texts.map(String));
+    return embeddings(encoder.modelId, encoder.dim, data);
+  },
+
+  async embedImages(images: RgbPixels[]): Promise<Embeddings> {
+    const encoder = requireModel();
+    const items = images.map((p, i) => ({ image: checkedImage(p, i) }));
+    const dim = encoder.dim;
+    const data = new Float32Array(items.length * dim);
+    // Preprocess a batch at a time: 224x224x3 floats per image add up quickly.
+    const step = CLIP_MODEL_DEFAULTS.encoderMaxBatch;
+    for (let start = 0; start < items.length; start += step) {
+      const batch = items.slice(start, start + step);
+      data.set(await encoder.embedImages(preprocessBatch(batch), batch.length), start * dim);
+    }
+    return embeddings(encoder.modelId, dim, data);
+  },
+
+  async compareImageDecoders(bytes: Uint8Array, name: string): Promise<DecoderComparison> {
+    const browser = await decodeWithBrowser(bytes, name);
+    const pureJs = await decodeColorImage(bytes, name, { decoder: 'pure-js' });
+    const auto = await decodeColorImage(bytes, name, { decoder: 'auto' });
+    const out: DecoderComparison = {
+      browser: pixelsOf(browser),
+      pureJs: pixelsOf(pureJs),
+      auto: pixelsOf(auto),
+      difference: imageDifference(browser, pureJs),
+    };
+    return Comlink.transfer(out, [browser.data.buffer, pureJs.data.buffer, auto.data.buffer]);
   },
 
   async setCancelFlag(flag: Int32Array) {

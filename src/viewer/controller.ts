@@ -42,6 +42,9 @@ async function busy<T>(
   }
 }
 
+/** The running worker's typed API (for end-to-end tests and the console), if started. */
+export const pipelineRemote = () => client?.api;
+
 export async function startWorker(): Promise<void> {
   client?.terminate();
   client = createPipelineClient((message) => reportError(new Error(message)));

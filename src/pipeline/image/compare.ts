@@ -1,12 +1,14 @@
 /**
  * Per-channel difference between two decodes of the same image (e.g. the browser's JPEG decoder
- * against jpeg-js). Measured on the ICL-NUIM JPEGs, Chromium (libjpeg-turbo) vs jpeg-js differ
- * by at most 3 levels, mean 0.42-0.46, with < 0.05% of samples off by more than 2;
- * JPEG_DECODER_TOLERANCE bounds that with a margin. PNG decodes are identical by construction.
+ * against jpeg-js). Measured on all 211 ICL-NUIM JPEGs, Chromium (libjpeg-turbo) vs our pure-JS
+ * path (jpeg-js + libjpeg's fixed-point YCbCr conversion, jpeg-color.ts): max 3 levels, mean
+ * 0.098 (worst frame 0.110); 91.5% of samples identical, 0.08% off by 3 (IDCT and chroma
+ * upsampling still differ). JPEG_DECODER_TOLERANCE is that plus a margin (one level, ~2x the
+ * mean); tests/e2e/image-decode.test.ts checks it in Chromium. PNG decodes are identical.
  */
 import type { RgbImage } from '../scene/types';
 
-export const JPEG_DECODER_TOLERANCE = { maxAbs: 6, meanAbs: 1 } as const;
+export const JPEG_DECODER_TOLERANCE = { maxAbs: 4, meanAbs: 0.25 } as const;
 
 export interface ImageDifference {
   maxAbs: number;

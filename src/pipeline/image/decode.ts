@@ -5,7 +5,7 @@
  *   (worker, page), jpeg-js in Node and for JPEGs with an EXIF rotation (browsers apply it;
  *   depth maps follow the sensor's pixel order). The two may differ by a few levels per channel (IDCT and
  *   chroma upsampling differ between libjpeg-turbo and jpeg-js). Measured on the ICL-NUIM frames
- *   in Chromium: max 3 levels, mean ≈ 0.45 (see compare.ts, JPEG_DECODER_TOLERANCE).
+ *   in Chromium: max 3 levels, mean ≈ 0.10 (see compare.ts, JPEG_DECODER_TOLERANCE).
  * - PNG (8-bit colour and 16-bit depth): fast-png everywhere. PNG is lossless, so both
  *   environments give bit-identical pixels, and canvas cannot return 16 bits or un-premultiplied
  *   alpha anyway.
@@ -204,7 +204,16 @@ function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
   };
 }
 
-async function decodeWithBrowser(bytes: Uint8Array, file: string): Promise<RgbImage> {
+/**
+ * The platform decoder (createImageBitmap + OffscreenCanvas) for any format it reads. The pipeline
+ * uses it for JPEG only; it is exported so the worker can check PNG against it too.
+ */
+export async function decodeWithBrowser(bytes: Uint8Array, file: string): Promise<RgbImage> {
+  if (!browserDecoderAvailable()) {
+    throw new UnsupportedError(
+      'the browser image decoder (createImageBitmap) is not available here',
+    );
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes as BlobPart]), {
