@@ -13,7 +13,7 @@ import { sampleRoomSurfaces } from './surface-sampler';
 import { planViews, type PlannedView } from './view-planner';
 
 /** Bump when the generator's output changes for the same options (invalidates cached bundles). */
-export const DEMO_ROOM_GENERATOR_VERSION = 5;
+export const DEMO_ROOM_GENERATOR_VERSION = 7;
 export const DEMO_ROOM_NAME = 'demo-room';
 
 export interface DemoRoomOptions {

@@ -105,15 +105,18 @@ export const buildBed: FurnitureBuilder = (rng) => {
   return { primitives: prims };
 };
 
-/** A floor lamp: round base, thin pole, cylindrical shade. */
+/**
+ * A floor lamp: round base, a column and a cylindrical shade. The column is 8 cm thick so that
+ * the lamp is more than its shade in images of a few hundred pixels.
+ */
 export const buildLamp: FurnitureBuilder = (rng) => {
   const shadeR = jitter(rng, 0.2);
   const top = jitter(rng, 1.6);
   const shadeH = 0.3;
   return {
     primitives: [
-      cylinder(0, 0, 0.16, 0, 0.035),
-      cylinder(0, 0, 0.018, 0.035, top - shadeH),
+      cylinder(0, 0, 0.17, 0, 0.04),
+      cylinder(0, 0, 0.04, 0.04, top - shadeH),
       cylinder(0, 0, shadeR, top - shadeH, top),
     ],
   };
@@ -166,11 +169,14 @@ export const buildTv: FurnitureBuilder = (rng) => {
   };
 };
 
-/** A thin rug lying on the floor. */
+/**
+ * A thick rug lying on the floor. 4 cm, not 2: a GT box that thin turns every centimetre of
+ * height error into a large IoU loss.
+ */
 export const buildRug: FurnitureBuilder = (rng) => {
   const w = jitter(rng, 2.1);
   const d = jitter(rng, 1.45);
-  return { primitives: [box([-w / 2, -d / 2, 0], [w / 2, d / 2, 0.02])] };
+  return { primitives: [box([-w / 2, -d / 2, 0], [w / 2, d / 2, 0.04])] };
 };
 
 /** A sideboard with two door handles. */

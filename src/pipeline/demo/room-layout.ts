@@ -53,8 +53,11 @@ type PlacementRule =
   | 'wall'
   /** Near the room centre. */
   | 'centre'
-  /** On the rug, near its centre. */
-  | 'on-rug'
+  /**
+   * Anywhere in the middle of the room, off the rug: furniture standing on the rug makes its thin
+   * legs look pink in every view, and a grounded 'pink' box then grows to the table's height.
+   */
+  | 'middle'
   /** At one side of the table, facing it. */
   | 'beside-table';
 
@@ -70,7 +73,7 @@ interface ObjectSpec {
 export const OBJECT_SPECS: readonly ObjectSpec[] = [
   { label: 'sofa', colorName: 'red', build: buildSofa, rule: 'wall', wallGap: 0.06 },
   { label: 'chair', colorName: 'orange', build: buildChair, rule: 'beside-table' },
-  { label: 'table', colorName: 'brown', build: buildTable, rule: 'on-rug' },
+  { label: 'table', colorName: 'brown', build: buildTable, rule: 'middle' },
   { label: 'bed', colorName: 'blue', build: buildBed, rule: 'wall', wallGap: 0.03 },
   { label: 'lamp', colorName: 'yellow', build: buildLamp, rule: 'wall', wallGap: 0.15 },
   { label: 'shelf', colorName: 'purple', build: buildShelf, rule: 'wall', wallGap: 0.02 },
@@ -133,10 +136,7 @@ function tryFurnish(rng: Rng, width: number, depth: number): RoomObject[] | unde
     let object: RoomObject | undefined;
     for (let a = 0; a < ATTEMPTS_PER_OBJECT && !object; a++) {
       const at = choosePlacement(rng, spec, local.primitives, placed, width, depth);
-      let primitives = local.primitives.map((p) => placePrimitive(p, at));
-      if (spec.rule === 'on-rug' || spec.rule === 'beside-table') {
-        primitives = standOnRug(primitives, placed.get('rug')!.aabb);
-      }
+      const primitives = local.primitives.map((p) => placePrimitive(p, at));
       const candidate: RoomObject = {
         id,
         label: spec.label,
@@ -166,15 +166,12 @@ function choosePlacement(
   switch (spec.rule) {
     case 'centre':
       return { quarterTurns: rng.int(2), x: rng.range(-0.3, 0.3), y: rng.range(-0.25, 0.25) };
-    case 'on-rug': {
-      const rug = placed.get('rug')!.aabb;
-      const along = rug.max[0] - rug.min[0] > rug.max[1] - rug.min[1] ? 0 : 1;
+    case 'middle':
       return {
-        quarterTurns: along === 0 ? 0 : 1,
-        x: (rug.min[0] + rug.max[0]) / 2 + rng.range(-0.15, 0.15),
-        y: (rug.min[1] + rug.max[1]) / 2 + rng.range(-0.1, 0.1),
+        quarterTurns: rng.int(2),
+        x: rng.range(-(width / 2 - 1.5), width / 2 - 1.5),
+        y: rng.range(-(depth / 2 - 1.4), depth / 2 - 1.4),
       };
-    }
     case 'beside-table': {
       const table = placed.get('table')!.aabb;
       const side = rng.int(4); // the chair's back points away from the table, along this side
@@ -227,20 +224,6 @@ function choosePlacement(
 
 const at0 = (quarterTurns: number): Placement => ({ quarterTurns, x: 0, y: 0 });
 
-/**
- * Legs whose centre is over the rug stand on it instead of passing through it, so no two
- * solids overlap (a leg on the rug's very edge may hover by the rug's thickness).
- */
-function standOnRug(primitives: Primitive[], rug: Aabb): Primitive[] {
-  return primitives.map((p) => {
-    if (p.kind !== 'box' || p.min[2] > 0) return p;
-    const cx = (p.min[0] + p.max[0]) / 2;
-    const cy = (p.min[1] + p.max[1]) / 2;
-    const over = cx >= rug.min[0] && cx <= rug.max[0] && cy >= rug.min[1] && cy <= rug.max[1];
-    return over ? { ...p, min: [p.min[0], p.min[1], rug.max[2]] } : p;
-  });
-}
-
 function fitsInRoom(b: Aabb, width: number, depth: number): boolean {
   const eps = 1e-9;
   return (
@@ -254,10 +237,6 @@ function fitsInRoom(b: Aabb, width: number, depth: number): boolean {
 /** Objects conflict when their heights overlap and their footprints come closer than the clearance. */
 function collides(candidate: RoomObject, placed: Map<string, RoomObject>): boolean {
   for (const other of placed.values()) {
-    const onRug =
-      (other.label === 'rug' && (candidate.label === 'table' || candidate.label === 'chair')) ||
-      (candidate.label === 'rug' && (other.label === 'table' || other.label === 'chair'));
-    if (onRug) continue;
     const a = candidate.aabb;
     const b = other.aabb;
     if (a.min[2] >= b.max[2] || b.min[2] >= a.max[2]) continue;
