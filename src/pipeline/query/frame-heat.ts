@@ -2,7 +2,7 @@
  * Projects per-point scores into one frame's image for the frame view: each point with a score
  * lands on its nearest pixel (z-buffered), then a small splat fills the gaps between points.
  */
-import type { Intrinsics, Mat4 } from '../src/pipeline/scene/types';
+import type { Intrinsics, Mat4 } from '../scene/types';
 
 /** width*height values in 0..1 (NaN where no scored point projects). */
 export function projectHeat(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectHeat } from '../../workers/frame-heat';
+import { projectHeat } from '../../../src/pipeline/query/frame-heat';
 
 const identity = new Float64Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 const intr = { fx: 100, fy: 100, cx: 50, cy: 40, width: 101, height: 81 };

@@ -4,7 +4,7 @@ import {
   gatherLevel,
   pickLevel,
   voxelRepresentatives,
-} from '../../workers/cloud-levels';
+} from '../../../src/pipeline/scene/cloud-levels';
 
 /** A grid of points with `perAxis` points per axis spaced `step` apart. */
 function grid(perAxis: number, step: number): Float32Array {
