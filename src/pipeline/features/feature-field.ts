@@ -16,7 +16,7 @@ import { FEATURE_DEFAULTS } from '../defaults';
 import { ParseError, UnsupportedError } from '../errors';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../io/npy';
 import { secondMoment, topEigenvectors } from './pca';
-import { WasmInt8Scorer } from './wasm/int8-scorer';
+import { int8ScoreModule, WasmInt8Scorer } from './wasm/int8-scorer';
 
 /**
  * How `similarity` scores the int8 codes. 'auto': WebAssembly SIMD with the query quantised to
@@ -67,8 +67,8 @@ export class PcaQ8FeatureField implements FeatureField {
   private readonly exceptionSlot: Map<number, number>;
   /** See FieldScoringKernel. */
   scoringKernel: FieldScoringKernel = 'auto';
-  /** The codes in WebAssembly memory, made on first use. */
-  private wasmScorer: WasmInt8Scorer | undefined;
+  /** The codes in WebAssembly memory, made on first use; null: refused by the host. */
+  private wasmScorer: WasmInt8Scorer | null | undefined;
 
   constructor(
     readonly count: number,
@@ -135,14 +135,31 @@ export class PcaQ8FeatureField implements FeatureField {
     return results;
   }
 
+  /**
+   * Copies the codes into WebAssembly memory now rather than on the first query (the copy is
+   * most of a first query's extra cost at 1M points). True when the SIMD path is ready.
+   */
+  prepareScoring(): boolean {
+    if (this.wasmScorer === undefined && int8ScoreModule()) {
+      this.wasmScorer = WasmInt8Scorer.create(
+        this.codes,
+        this.weights,
+        this.count,
+        this.components,
+      );
+    }
+    return !!this.wasmScorer;
+  }
+
   /** Scores by the WebAssembly kernel when chosen and available; null: use the JS path. */
   private wasmScoring(projected: Float32Array, q: number): Float32Array[] | null {
     if (this.scoringKernel === 'js' || q === 0 || this.count === 0) return null;
     // A non-finite query cannot be quantised; the JS path propagates it as the float maths does.
     for (let i = 0; i < q * this.components; i++) if (!Number.isFinite(projected[i])) return null;
-    // Not cached when unavailable: the module may still be compiling (browser main thread).
-    this.wasmScorer ??=
-      WasmInt8Scorer.create(this.codes, this.weights, this.count, this.components) ?? undefined;
+    // No module (SIMD unavailable, disabled, or still compiling on a browser main thread): JS
+    // for now, ask again next call. A refused memory or instance is final for this field.
+    if (!int8ScoreModule()) return null;
+    if (this.wasmScorer === undefined) this.prepareScoring();
     if (!this.wasmScorer) return null;
     return this.wasmScorer.score(projected, q, this.scoringKernel === 'wasm-f32' ? 'f32' : 'i16');
   }

@@ -275,8 +275,10 @@ describe('WebAssembly SIMD scoring of the pca-q8 field', () => {
       const out = similarityWith(fresh, kernel, queries, 5);
       for (let j = 0; j < 5; j++) expect(out[j]).toEqual(js[j]);
     }
+    expect(fresh.prepareScoring()).toBe(false);
     // Back on: the same field now takes the int16 kernel, whose rounding differs from JS.
     setWasmScoringDisabled(false);
+    expect(fresh.prepareScoring()).toBe(true);
     const wasm = similarityWith(fresh, 'auto', queries, 5);
     let differs = false;
     for (let j = 0; j < 5; j++) {

@@ -69,6 +69,9 @@ export function int8ScoreModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/** Points per call = 4 × this (see `score`). */
+const GROUPS_PER_CALL = 8192;
+
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /**
@@ -204,18 +207,25 @@ export class WasmInt8Scorer {
           values[(block * nq + j) * CODES_PER_BLOCK + (k % CODES_PER_BLOCK)] = src[k];
         }
       }
-      this.functions[`${kind}_${nq}`](
-        0,
-        K,
-        blocks,
-        this.groups,
-        this.weightsAt,
-        this.queriesAt,
-        this.scalesAt,
-        this.scratchAt,
-        this.outAt,
-        rowBytes,
-      );
+      // In chunks: V8 (and others) first run a function as baseline code and tier it up in
+      // the background, switching at the next call; one call over 1M points would run
+      // entirely in the slow tier, chunks switch after the first few.
+      const score = this.functions[`${kind}_${nq}`];
+      for (let g0 = 0; g0 < this.groups; g0 += GROUPS_PER_CALL) {
+        const first = g0 * 4;
+        score(
+          first * K,
+          K,
+          blocks,
+          Math.min(GROUPS_PER_CALL, this.groups - g0),
+          this.weightsAt + first * 4,
+          this.queriesAt,
+          this.scalesAt,
+          this.scratchAt,
+          this.outAt + first * 4,
+          rowBytes,
+        );
+      }
       for (let j = 0; j < nq; j++) {
         results.push(new Float32Array(buffer, this.outAt + j * rowBytes, N).slice());
       }
