@@ -121,18 +121,27 @@ export class PcaQ8FeatureField implements FeatureField {
     const results =
       this.wasmScoring(projected, q) ??
       scoreCodesJs(this.codes, this.weights, projected, q, this.components, this.count);
-    for (let j = 0; j < q; j++) {
-      const out = results[j];
-      for (let e = 0; e < this.exceptionIndices.length; e++) {
-        let s = 0;
-        const base = e * this.dim;
-        for (let d = 0; d < this.dim; d++) {
-          s += float16BitsToFloat32(this.exceptionVectors[base + d]) * queries[j * this.dim + d];
-        }
-        out[this.exceptionIndices[e]] = s;
-      }
-    }
+    this.scoreExceptions(queries, q, results);
     return results;
+  }
+
+  /** Exceptions are scored exactly from their float16 vectors, overwriting the code scores. */
+  private scoreExceptions(queries: Float32Array, q: number, results: Float32Array[]): void {
+    const n = this.exceptionIndices.length;
+    if (n === 0) return;
+    const D = this.dim;
+    const table = float16Table();
+    const sums = new Float64Array(q);
+    // Each float16 value is converted once for all queries (a table lookup, exact).
+    for (let e = 0; e < n; e++) {
+      sums.fill(0);
+      const base = e * D;
+      for (let d = 0; d < D; d++) {
+        const h = table[this.exceptionVectors[base + d]];
+        for (let j = 0; j < q; j++) sums[j] += h * queries[j * D + d];
+      }
+      for (let j = 0; j < q; j++) results[j][this.exceptionIndices[e]] = sums[j];
+    }
   }
 
   /**
@@ -189,6 +198,14 @@ export class PcaQ8FeatureField implements FeatureField {
     for (let d = 0; d < D; d++) out[d] *= w;
     return out;
   }
+}
+
+let float16Values: Float32Array | undefined;
+
+/** Every float16 bit pattern's value (exact in float32), built on first use. */
+function float16Table(): Float32Array {
+  float16Values ??= Float32Array.from({ length: 65536 }, (_, h) => float16BitsToFloat32(h));
+  return float16Values;
 }
 
 /** The JS path: per query, w_i · Σ_k codes[i,k]·p[k] (float64 sums). */
