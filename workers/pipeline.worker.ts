@@ -42,7 +42,12 @@ import { ensureCloud } from '../src/pipeline/scene/reconstruct';
 import type { RgbImage, Scene } from '../src/pipeline/scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
-import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from '../src/pipeline/scene/cloud-levels';
+import {
+  cloudLevels,
+  gatherLevel,
+  pickLevel,
+  type CloudLevel,
+} from '../src/pipeline/scene/cloud-levels';
 import { loadCachedBundle, saveCachedBundle } from './feature-cache';
 import { projectHeat } from '../src/pipeline/query/frame-heat';
 import type {
