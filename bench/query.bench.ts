@@ -181,6 +181,9 @@ interface Timing {
   firstCpuMs: number;
   scores: Float32Array;
   iou: number;
+  /** `field.similarity` alone (CPU ms, median): 1 query, and 5 at once (query + negatives). */
+  similarity1CpuMs: number;
+  similarity5CpuMs: number;
 }
 
 function measureKernel(
@@ -221,7 +224,21 @@ function measureKernel(
     score.push(t1 - t0);
     ground.push(t2 - t1);
   }
+  const all = new Float32Array((1 + NEGATIVES) * DIM);
+  all.set(query, 0);
+  all.set(negativeSet.embeddings.subarray(0, NEGATIVES * DIM), DIM);
+  const similarityCpu = (columns: number) => {
+    const v: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const c = cpuMs();
+      scene.field.similarity(all, columns);
+      v.push(cpuMs() - c);
+    }
+    return median(v);
+  };
   return {
+    similarity1CpuMs: similarityCpu(1),
+    similarity5CpuMs: similarityCpu(1 + NEGATIVES),
     label,
     wallMs: median(wall),
     cpuMs: median(cpu),
@@ -332,6 +349,9 @@ function run(count: number, components: number, repeats: number) {
         `  | vs JS ${(js.cpuMs / r.cpuMs).toFixed(1)}× CPU (${(js.wallMs / r.wallMs).toFixed(1)}× wall),` +
         ` first ${(js.firstCpuMs / r.firstCpuMs).toFixed(1)}× CPU` +
         `  | vs naive ${(naiveCpu / r.cpuMs).toFixed(0)}× CPU (${(naiveWall / r.wallMs).toFixed(0)}× wall)` +
+        `  | similarity() alone: 1 query ${r.similarity1CpuMs.toFixed(1)} ms, 5 at once ` +
+        `${r.similarity5CpuMs.toFixed(1)} ms CPU (JS ${(js.similarity1CpuMs / r.similarity1CpuMs).toFixed(1)}×, ` +
+        `${(js.similarity5CpuMs / r.similarity5CpuMs).toFixed(1)}×)` +
         `  | max |Δscore| vs naive ${maxAbsDiff(r.scores, naive.scores).toExponential(1)}, top-box IoU ${r.iou.toFixed(3)}`,
     );
   }
