@@ -220,6 +220,7 @@ async function restoreExtraction(key: string, name: string): Promise<Extraction 
   if (!files) return undefined;
   const bundle = await readFeatureBundle(new MemoryFileSource(files, name));
   const { meta } = bundle;
+  bundle.field.prepareScoring?.();
   return {
     files,
     meta,
@@ -449,6 +450,8 @@ const api: PipelineApi = {
         result.dim,
         result.viewCounts,
       );
+      // The first query should not pay the one-time copy of the codes into wasm memory.
+      field.prepareScoring?.();
       const files = writeFeatureBundle(result, field, { sceneHash });
       const fieldS = (performance.now() - t0) / 1000;
       const meta = parseMeta(files);

@@ -36,6 +36,8 @@ export interface FeatureField {
   similarity(queries: Float32Array, q: number): Float32Array[];
   /** The decoded unit feature of point i (zeros + NaN-free for unseen points: all NaN). */
   decode(i: number, out: Float32Array): Float32Array;
+  /** Optional warm-up so the first query doesn't pay one-time set-up (e.g. a copy to wasm). */
+  prepareScoring?(): boolean;
 }
 
 export interface FeatureFieldStats {
