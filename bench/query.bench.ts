@@ -17,21 +17,11 @@ import {
   type NegativeSet,
 } from '../src/pipeline/query/relevancy';
 import { boxIoU } from '../src/pipeline/query/iou';
+import { mulberry32 } from '../src/pipeline/random';
 
 const DIM = 512;
 const OBJECTS = 12;
 const NEGATIVES = 4;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gaussian = (rand: () => number) =>
   Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -3,6 +3,7 @@
  * available): a floor and three coloured solids, with their boxes as ground truth. Deterministic.
  */
 import type { GtObject, Scene } from '../src/pipeline/scene/types';
+import { mulberry32 } from '../src/pipeline/random';
 
 interface Solid {
   label: string;
@@ -10,17 +11,6 @@ interface Solid {
   rgb: [number, number, number];
   /** Point on the surface for parameters u, v in [0,1). */
   surface(u: number, v: number): [number, number, number];
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SOLIDS: Solid[] = [

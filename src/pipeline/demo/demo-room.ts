@@ -5,7 +5,7 @@
  */
 import { DEMO_ROOM_DEFAULTS } from '../defaults';
 import type { GtObject, RgbdFrame, Scene } from '../scene/types';
-import { mulberry32 } from './prng';
+import { seededRng } from './prng';
 import { DEMO_DEPTH_SCALE, renderView, type RenderedView } from './ray-caster';
 import { generateRoomLayout, type RoomLayout } from './room-layout';
 import { RoomTracer } from './room-tracer';
@@ -72,7 +72,7 @@ export function buildDemoRoom(options: DemoRoomOptions = {}): DemoRoom {
     horizontalFovDeg: opts.horizontalFovDeg,
   });
   // Separate stream from the layout's, so changing the spacing leaves the furniture where it is.
-  const cloud = sampleRoomSurfaces(layout, tracer, views, mulberry32(opts.seed ^ 0x5eed5eed), {
+  const cloud = sampleRoomSurfaces(layout, tracer, views, seededRng(opts.seed ^ 0x5eed5eed), {
     objectSpacing: opts.objectPointSpacing,
     shellSpacing: opts.shellPointSpacing,
   });

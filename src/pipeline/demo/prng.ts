@@ -1,7 +1,9 @@
 /**
- * A small seeded PRNG (mulberry32) so the demo room is byte-identical everywhere: Node, the
- * browser worker and CI. Math.random is never used in the generator.
+ * A small seeded PRNG (mulberry32, `src/pipeline/random.ts`) so the demo room is byte-identical
+ * everywhere: Node, the browser worker and CI. Math.random is never used in the generator.
  */
+import { mulberry32 } from '../random';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -11,15 +13,8 @@ export interface Rng {
   int(n: number): number;
 }
 
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export function seededRng(seed: number): Rng {
+  const next = mulberry32(seed);
   return {
     next,
     range: (min, max) => min + (max - min) * next(),

@@ -21,7 +21,7 @@ import {
 } from './furniture';
 import { placePrimitive, type Placement } from './placement';
 import { primitiveAabb, unionAabb, type Primitive } from './primitives';
-import { mulberry32, type Rng } from './prng';
+import { seededRng, type Rng } from './prng';
 
 export interface RoomObject {
   id: number;
@@ -103,7 +103,7 @@ const ATTEMPTS_PER_OBJECT = 80;
 const LAYOUT_ATTEMPTS = 200;
 
 export function generateRoomLayout(seed: number): RoomLayout {
-  const rng = mulberry32(seed);
+  const rng = seededRng(seed);
   const width = round3(rng.range(6.6, 7.4));
   const depth = round3(rng.range(5.3, 5.9));
   const height = round3(rng.range(2.6, 2.8));

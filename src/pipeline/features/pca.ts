@@ -3,6 +3,7 @@
  * a set of vectors and its top-k eigenvectors (orthogonal iteration + Rayleigh-Ritz, Jacobi on
  * the k×k projection). Deterministic: the start block comes from a fixed-seed generator.
  */
+import { mulberry32 } from '../random';
 
 /** Σ xᵢ xᵢᵀ over `rows` (each row L2-normalised first when `normalise`), as dim×dim. */
 export function secondMoment(
@@ -32,17 +33,6 @@ export function secondMoment(
   }
   for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) m[i * dim + j] = m[j * dim + i];
   return m;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Modified Gram-Schmidt on the k columns of a dim×k column-major block, in place. */

@@ -6,6 +6,7 @@
  */
 import { FEATURE_DEFAULTS } from '../defaults';
 import { UnsupportedError } from '../errors';
+import { mulberry32 } from '../random';
 
 export interface SceneNormalisation {
   centroid: [number, number, number];
@@ -66,17 +67,6 @@ export interface VoxelTokenOptions {
   maxVoxels?: number;
   seed?: number;
   normalisation?: SceneNormalisation;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -2,18 +2,7 @@
  * A fixed, seeded orthonormal projection from the joint colour space (12) to D: rows are
  * Gram-Schmidt-orthonormalised Gaussian vectors, so cosines in D equal cosines in the joint space.
  */
-
-/** mulberry32: a tiny deterministic PRNG (same sequence on every platform). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../random';
 
 /** Row-major [rows, cols] matrix with orthonormal rows (rows ≤ cols). */
 export function orthonormalRows(rows: number, cols: number, seed: number): Float64Array {

@@ -5,7 +5,7 @@
  * QuickGELU MLPs, projection), without a download. Layers share one set of weights so the file
  * stays ~30 MB however deep it is; compute is unchanged.
  */
-import { mulberry32 } from '../offline/offline-projection';
+import { mulberry32 } from '../../random';
 import { GraphBuilder } from './graph-builder';
 
 export interface SyntheticVitOptions {
