@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-web';
 import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
 import type { ClipEncoder, TextTokenizer } from '../types';
-import { float16ToFloat32, float32ToFloat16 } from './float16';
+import { fromFloat16Array, toFloat16Array } from '../../io/float16';
 import { l2NormalizeRows } from './l2-normalize';
 import {
   ensureOrtConfigured,
@@ -175,7 +175,7 @@ export class OnnxClipEncoder implements ClipEncoder {
         `${file}: '${name}' has shape [${dims.join(',')}], expected [${batch},${this.dim}]`,
       );
     }
-    if (output.type === 'float16') return float16ToFloat32(output.data as Uint16Array);
+    if (output.type === 'float16') return fromFloat16Array(output.data as Uint16Array);
     return Float32Array.from(output.data as Float32Array);
   }
 
@@ -194,7 +194,7 @@ export class OnnxClipEncoder implements ClipEncoder {
       const chunk = pixelValues.subarray(start * per, (start + n) * per);
       const tensor =
         inputType === 'float16'
-          ? new ort.Tensor('float16', float32ToFloat16(chunk), [
+          ? new ort.Tensor('float16', toFloat16Array(chunk), [
               n,
               3,
               CLIP_IMAGE_SIDE,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromHalfBits, toHalfBits } from '../../../../src/pipeline/clip/encoder/float16';
+import {
+  float16BitsToFloat32 as fromHalfBits,
+  float32ToFloat16Bits as toHalfBits,
+} from '../../../../src/pipeline/io/float16';
 import { OnnxClipEncoder } from '../../../../src/pipeline/clip/encoder/onnx-clip-encoder';
 import { buildOfflineModelFiles } from '../../../../src/pipeline/clip/offline/offline-model-files';
 import { createClipTokenizer } from '../../../../src/pipeline/clip/tokenizer/load-tokenizer';
