@@ -3,7 +3,6 @@
  * extraction, the colour queries, per-query IoU and Acc@0.25 / Acc@0.5; then the same run
  * reusing the written bundle.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,23 +11,10 @@ import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
 import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
+import { cli } from './run-cli';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const queriesFile = path.join(repoRoot, 'scenes', 'demo-room.queries.json');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: repoRoot, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
 const sceneDir = path.join(tmp, 'demo-room');

@@ -1,5 +1,4 @@
 /** `extract` and `export-3dllm` through the real CLI process, on a small generated demo room. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,26 +8,7 @@ import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer'
 import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
 import { readNpy } from '../../src/pipeline/io/npy';
 import { deserialiseFeatureField } from '../../src/pipeline/features/feature-field';
-
-const repoRoot = path.resolve(__dirname, '../..');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'src/cli/main.ts', ...args],
-      { cwd: repoRoot, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        const ours = stderr
-          .split('\n')
-          .filter((l) => l.length > 0 && !l.startsWith('npm warn'))
-          .join('\n');
-        resolve({ code, stdout, stderr: ours });
-      },
-    );
-  });
-}
+import { cli } from './run-cli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'extract-cli-'));
 const sceneDir = path.join(tmp, 'scene');

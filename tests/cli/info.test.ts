@@ -1,35 +1,16 @@
 /** `info` through the real CLI process (npx tsx src/cli/main.ts), as users run it. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sevenScenesFiles } from '../pipeline/scene/rgbd-folders';
 import { K, WALL_Z } from '../pipeline/scene/rgbd-fixtures';
+import { cli } from './run-cli';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const iclDir = path.resolve(repoRoot, '..', 'shared/data/icl-nuim-livingroom1');
 const hasShared = existsSync(iclDir);
 if (!hasShared) console.warn(`skipping the ICL-NUIM info test: ${iclDir} is missing`);
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'src/cli/main.ts', ...args],
-      { cwd: repoRoot, maxBuffer: 1 << 24 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        // npm may print its own config warnings; keep only our lines.
-        const ours = stderr
-          .split('\n')
-          .filter((l) => l.length > 0 && !l.startsWith('npm warn'))
-          .join('\n');
-        resolve({ code, stdout, stderr: ours });
-      },
-    );
-  });
-}
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'info-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

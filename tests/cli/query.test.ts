@@ -1,5 +1,4 @@
 /** `query` through the real CLI process, on a feature bundle of a small generated demo room. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,22 +8,7 @@ import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
 import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
 import { parseLocationTokens } from '../../src/tokens';
-
-const repoRoot = path.resolve(__dirname, '../..');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: repoRoot, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { cli } from './run-cli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'query-cli-'));
 const sceneDir = path.join(tmp, 'scene');
