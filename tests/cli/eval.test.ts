@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
+import { writeFiles } from '../../src/pipeline/io/node-write-files';
 import { cli } from './run-cli';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -22,7 +22,7 @@ const bundleDir = path.join(tmp, 'features');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(async () => {
   // The default demo room: the same scene `npm run scenes` writes and the query file describes.
-  await writeBundleFiles(sceneDir, await writeSceneBundle(generateDemoRoom()));
+  await writeFiles(sceneDir, await writeSceneBundle(generateDemoRoom()));
 }, 300_000);
 
 interface EvalJson {

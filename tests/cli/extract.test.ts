@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
+import { writeFiles } from '../../src/pipeline/io/node-write-files';
 import { readNpy } from '../../src/pipeline/io/npy';
 import { deserialiseFeatureField } from '../../src/pipeline/features/feature-field';
 import { cli } from './run-cli';
@@ -21,7 +21,7 @@ beforeAll(async () => {
     objectPointSpacing: 0.03,
     shellPointSpacing: 0.06,
   });
-  await writeBundleFiles(sceneDir, await writeSceneBundle(scene));
+  await writeFiles(sceneDir, await writeSceneBundle(scene));
 }, 120_000);
 
 const npy = (dir: string, name: string) =>

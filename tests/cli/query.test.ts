@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeBundleFiles } from '../../src/pipeline/scene/bundle/node-write-bundle';
+import { writeFiles } from '../../src/pipeline/io/node-write-files';
 import { parseLocationTokens } from '../../src/tokens';
 import { cli } from './run-cli';
 
@@ -22,7 +22,7 @@ const room = generateDemoRoom({
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(async () => {
-  await writeBundleFiles(sceneDir, await writeSceneBundle(room));
+  await writeFiles(sceneDir, await writeSceneBundle(room));
   const r = await cli('extract', sceneDir, '--model', 'offline', '--out', bundleDir, '--json');
   if (r.code !== 0) throw new Error(`extract failed: ${r.stderr}`);
 }, 300_000);
@@ -87,7 +87,7 @@ describe('cli query', () => {
   it('fails with one line on a missing bundle, bad options or a model of another dimension', async () => {
     const meta = JSON.parse(readFileSync(path.join(bundleDir, 'meta.json'), 'utf8'));
     const otherModel = path.join(tmp, 'other-model-bundle');
-    await writeBundleFiles(
+    await writeFiles(
       otherModel,
       new Map(
         ['points.npy', 'colors.npy', 'view_counts.npy', 'features.npy', 'features.field'].map(

@@ -19,7 +19,8 @@ import { parseQueryFile } from '../../pipeline/query/query-file';
 import type { QueryScene } from '../../pipeline/query/text-query';
 import { openScene } from '../../pipeline/scene/open-scene';
 import type { Scene } from '../../pipeline/scene/types';
-import { progressLine, writeFileMap } from './extract';
+import { writeFiles } from '../../pipeline/io/node-write-files';
+import { progressLine } from '../progress-line';
 import { queryOptionsFromFlags, queryScene } from './query';
 
 export interface EvalCommandResult extends GroundingReport {
@@ -79,7 +80,7 @@ async function featuresFor(
   for (const w of result.warnings) io.warn(w);
   const field = encodeFeatureField(result.features, result.count, result.dim, result.viewCounts);
   if (bundleDir) {
-    await writeFileMap(bundleDir, writeFeatureBundle(result, field, { sceneHash }));
+    await writeFiles(bundleDir, writeFeatureBundle(result, field, { sceneHash }));
     io.progress(
       `wrote ${bundleDir} (cache key ${featureCacheKey(sceneHash, result.modelId, result.options)})`,
     );

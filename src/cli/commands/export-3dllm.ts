@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
 import { readFeatureBundle, write3dLlmExport } from '../../pipeline/features/bundle';
-import { writeFileMap } from './extract';
+import { writeFiles } from '../../pipeline/io/node-write-files';
 
 export const export3dLlmCommand: CliCommand = {
   name: 'export-3dllm',
@@ -25,7 +25,7 @@ export const export3dLlmCommand: CliCommand = {
       maxVoxels,
       seed: flagNumber(args, 'seed'),
     });
-    const written = await writeFileMap(out, files);
+    const written = await writeFiles(out, files);
     const meta = JSON.parse(new TextDecoder().decode(files.get('meta.json'))) as Record<
       string,
       unknown

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import nodePath from 'node:path';
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
@@ -10,26 +8,8 @@ import { encodeFeatureField } from '../../pipeline/features/feature-field';
 import { writeFeatureBundle } from '../../pipeline/features/bundle';
 import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
 import type { Progress } from '../../pipeline/progress';
-
-/** Writes path → bytes under a directory (creating it). */
-export async function writeFileMap(dir: string, files: Map<string, Uint8Array>): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, bytes] of files) {
-    const target = nodePath.join(dir, name);
-    await mkdir(nodePath.dirname(target), { recursive: true });
-    await writeFile(target, bytes);
-    written.push(name);
-  }
-  return written;
-}
-
-export function progressLine(p: Progress): string {
-  const parts = [`${p.stage} ${p.done}/${p.total || '?'} ${p.unit ?? ''}`.trim()];
-  if (p.message) parts.push(p.message);
-  if (p.etaSeconds !== undefined) parts.push(`ETA ${p.etaSeconds.toFixed(0)} s`);
-  return parts.join(', ');
-}
+import { writeFiles } from '../../pipeline/io/node-write-files';
+import { progressLine } from '../progress-line';
 
 function parseScales(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
@@ -91,7 +71,7 @@ export const extractCommand: CliCommand = {
         featuresDtype: dtypeFlag === 'f2' ? '<f2' : '<f4',
         sceneHash,
       });
-      const written = await writeFileMap(out, files);
+      const written = await writeFiles(out, files);
       const tWrite = performance.now();
       let bytes = 0;
       for (const b of files.values()) bytes += b.length;

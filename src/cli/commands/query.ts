@@ -8,7 +8,7 @@ import { NodeFileSource } from '../../pipeline/io/node-file-source';
 import { queryByText, type TextQueryOptions } from '../../pipeline/query/text-query';
 import type { GroundedBox } from '../../pipeline/query/types';
 import type { QueryScene } from '../../pipeline/query/text-query';
-import { progressLine } from './extract';
+import { progressLine } from '../progress-line';
 
 export interface QueryCommandResult {
   text: string;

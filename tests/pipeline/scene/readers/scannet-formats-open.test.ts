@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeFileSource } from '../../../../src/pipeline/io/node-file-source';
 import { writeSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-writer';
-import { writeBundleFiles } from '../../../../src/pipeline/scene/bundle/node-write-bundle';
+import { writeFiles } from '../../../../src/pipeline/io/node-write-files';
 import { openScene } from '../../../../src/pipeline/scene/open-scene';
 import { writePly } from '../../../../src/pipeline/scene/readers/ply-writer';
 import { sensIntrinsicMatrix, writeSens } from '../../../../src/pipeline/scene/readers/sens-writer';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   await put('scannet/scene0002_00.sens', sensBytes());
   await put('scannet/scene0002_00.txt', 'axisAlignment = 1 0 0 0 0 1 0 0 0 0 1 1 0 0 0 1\n');
   const scene = await openScene(await NodeFileSource.open(path.join(dir, 'scannet')));
-  await writeBundleFiles(path.join(dir, 'bundle'), await writeSceneBundle(scene));
+  await writeFiles(path.join(dir, 'bundle'), await writeSceneBundle(scene));
 });
 
 afterAll(async () => {
