@@ -13,7 +13,7 @@ export interface CliCommand {
   name: string;
   /** One line for `--help`. */
   summary: string;
-  /** Usage line, e.g. 'info <path>'. */
+  /** Usage line, e.g. 'info <path> [--stride k]'; every `--flag` the command reads is named here. */
   usage: string;
   /** Returns the JSON-serialisable result; throw a typed error on failure. */
   run(args: ParsedArgs, io: CliIo): Promise<unknown>;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CLI over the same pipeline code the worker runs: `npm run --silent cli -- <command> [args]`.
 import { parseArgs, CliUsageError } from './args';
-import type { CliIo } from './command';
+import type { CliCommand, CliIo } from './command';
 import { COMMANDS } from './registry';
 
 function helpText(): string {
@@ -25,6 +25,18 @@ function oneLine(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/** Flags every command takes. */
+const GLOBAL_FLAGS = ['json', 'help'];
+
+/** Flags given that the command's usage line does not name (a typo would otherwise be ignored). */
+function unknownFlags(command: CliCommand, flags: Record<string, unknown>): string[] {
+  const known = new Set([
+    ...GLOBAL_FLAGS,
+    ...[...command.usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]),
+  ]);
+  return Object.keys(flags).filter((f) => !known.has(f));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const [name, ...rest] = args.positionals;
@@ -40,6 +52,14 @@ export async function main(argv: string[]): Promise<number> {
   if (args.flags.help) {
     process.stdout.write(`Usage: npm run --silent cli -- ${command.usage}\n${command.summary}\n`);
     return 0;
+  }
+  const unknown = unknownFlags(command, args.flags);
+  if (unknown.length > 0) {
+    const list = unknown.map((f) => `--${oneLine(f)}`).join(', ');
+    process.stderr.write(
+      `error: usage error: unknown flag ${list} for '${command.name}' (see ${command.name} --help)\n`,
+    );
+    return 2;
   }
   const json = args.flags.json === true;
   const isTty = process.stderr.isTTY;

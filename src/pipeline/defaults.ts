@@ -54,18 +54,40 @@ export const CLIP_PREPROCESS_DEFAULTS = {
   std: [0.26862954, 0.26130258, 0.27577711],
 } as const;
 
+/**
+ * Named crop tilings (CLI `--detail`, the Pipeline panel). Segmenter-free features blur object
+ * edges by about a tile stride, so finer, denser tiles give sharper features at the price of
+ * encoder calls; the encoder dominates the run time. Measured on the demo room (320×240, all 24
+ * views) with the offline encoder, as the share of seen object points whose fused feature is
+ * closest to their own colour word (tests/pipeline/features/extract-demo.test.ts):
+ *
+ * | preset   | scales      | overlap | crops/view | closest to own colour |
+ * | -------- | ----------- | ------- | ---------- | --------------------- |
+ * | coarse   | 0.5, 0.25   | 0.1     | 40         | 72.4 %                |
+ * | standard | 0.2, 0.1    | 0.1     | 189        | 90.7 %                |
+ * | fine     | 0.1, 0.05   | 0.5     | 1,432      | 96.1 %                |
+ *
+ * 'coarse' suits a full ViT on the CPU (about 1 crop/s on one wasm thread); 'fine' needs a fast
+ * encoder (WebGPU, or the bundled offline one).
+ */
+export const FEATURE_DETAIL_PRESETS = {
+  coarse: { cropScales: [0.5, 0.25], cropOverlap: 0.1 },
+  standard: { cropScales: [0.2, 0.1], cropOverlap: 0.1 },
+  fine: { cropScales: [0.1, 0.05], cropOverlap: 0.5 },
+} as const satisfies Record<string, { cropScales: readonly number[]; cropOverlap: number }>;
+
+export type FeatureDetail = keyof typeof FEATURE_DETAIL_PRESETS;
+
 /** Feature pipeline (multi-view CLIP features, fusion, compact field, 3D-LLM export). */
 export const FEATURE_DEFAULTS = {
   /**
    * Crop tile sides as fractions of the image's shorter side (LERF-style multi-scale tiles);
-   * at least two scales; each scale tiles the whole image. Small tiles because segmenter-free
-   * features blur object edges by about a tile: on the demo room, object points closest to
-   * their own colour word went from 25% with [0.5, 0.25] to ~80% with [0.2, 0.1] and ~85% with
-   * [0.1, 0.05] (2.5× the crops). ~190 crops per view with these defaults.
+   * at least two scales; each scale tiles the whole image. The 'standard' detail preset: see
+   * FEATURE_DETAIL_PRESETS for what coarser and finer tiles cost and give.
    */
-  cropScales: [0.2, 0.1] as readonly number[],
+  cropScales: FEATURE_DETAIL_PRESETS.standard.cropScales as readonly number[],
   /** Overlap between neighbouring tiles of one scale (0 = none, 0.5 = half a tile). */
-  cropOverlap: 0.1,
+  cropOverlap: FEATURE_DETAIL_PRESETS.standard.cropOverlap as number,
   /**
    * Tiles are snapped to a grid of cells this fraction of the shorter side, and each view keeps
    * one fused feature per cell (a low-res feature map) instead of an H×W×D image.

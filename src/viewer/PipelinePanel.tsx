@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { FEATURE_DEFAULTS } from '../pipeline/defaults';
+import { FEATURE_DEFAULTS, FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../pipeline/defaults';
 import { cancelWork, extract } from './controller';
 import { useApp } from './store';
 
@@ -7,6 +7,28 @@ function formatEta(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '';
   if (seconds < 60) return `${Math.ceil(seconds)} s left`;
   return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
+}
+
+const DETAILS = Object.keys(FEATURE_DETAIL_PRESETS) as FeatureDetail[];
+
+function parseScales(text: string): number[] {
+  return text
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((v) => v > 0 && v <= 1);
+}
+
+/** The preset the fields currently spell, or undefined for a custom tiling. */
+function presetOf(scales: string, overlap: number): FeatureDetail | undefined {
+  const parsed = parseScales(scales);
+  return DETAILS.find((name) => {
+    const p = FEATURE_DETAIL_PRESETS[name];
+    return (
+      p.cropOverlap === overlap &&
+      p.cropScales.length === parsed.length &&
+      p.cropScales.every((s, i) => s === parsed[i])
+    );
+  });
 }
 
 /** Feature extraction options, Extract with progress, ETA and Cancel, and the result summary. */
@@ -21,11 +43,16 @@ export function PipelinePanel() {
   const [scales, setScales] = useState(FEATURE_DEFAULTS.cropScales.join(', '));
   const [overlap, setOverlap] = useState<number>(FEATURE_DEFAULTS.cropOverlap);
 
+  const detail = presetOf(scales, overlap) ?? 'custom';
+  const choosePreset = (name: string) => {
+    const preset = FEATURE_DETAIL_PRESETS[name as FeatureDetail];
+    if (!preset) return;
+    setScales(preset.cropScales.join(', '));
+    setOverlap(preset.cropOverlap);
+  };
+
   const run = () => {
-    const cropScales = scales
-      .split(',')
-      .map((v) => Number(v.trim()))
-      .filter((v) => v > 0 && v <= 1);
+    const cropScales = parseScales(scales);
     extract({ frameStride: Math.max(1, Math.round(stride)), cropScales, cropOverlap: overlap });
   };
 
@@ -34,6 +61,24 @@ export function PipelinePanel() {
   return (
     <section className="panel pipeline-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Pipeline</h2>
+      <div className="row">
+        <label htmlFor={`${id}-detail`}>Detail</label>
+        <select
+          id={`${id}-detail`}
+          value={detail}
+          title="Finer crop tiles give sharper object edges and cost more encoder calls"
+          onChange={(e) => choosePreset(e.target.value)}
+        >
+          {DETAILS.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+          <option value="custom" disabled>
+            custom
+          </option>
+        </select>
+      </div>
       <div className="row">
         <label htmlFor={`${id}-stride`}>Frame stride</label>
         <input

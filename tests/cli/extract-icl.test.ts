@@ -1,7 +1,7 @@
 /**
  * `extract` and `export-3dllm` through the real CLI process on the real ICL-NUIM living room, all
- * 211 views (stride 1). Coarse crop scales (`--scales 0.5,0.25`, a documented user option) keep
- * the encoder-bound run bounded; the default scales take ~17 min on a loaded 2-core machine.
+ * 211 views (stride 1). The coarse detail preset (`--detail coarse`: crop scales 0.5, 0.25) keeps
+ * the encoder-bound run bounded; the standard tiling takes ~17 min on a loaded 2-core machine.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -35,8 +35,8 @@ describe.skipIf(!hasIcl)('cli extract on ICL-NUIM (all 211 views)', () => {
       out,
       '--stride',
       '1',
-      '--scales',
-      '0.5,0.25',
+      '--detail',
+      'coarse',
       '--json',
     );
     const extractWallS = (performance.now() - t0) / 1000;

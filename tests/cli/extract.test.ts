@@ -9,6 +9,8 @@ import { writeFiles } from '../../src/pipeline/io/node-write-files';
 import { readNpy } from '../../src/pipeline/io/npy';
 import { deserialiseFeatureField } from '../../src/pipeline/features/feature-field';
 import { cli } from './run-cli';
+import { FEATURE_DETAIL_PRESETS } from '../../src/pipeline/defaults';
+import { planCrops } from '../../src/pipeline/features/pixel-features';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'extract-cli-'));
 const sceneDir = path.join(tmp, 'scene');
@@ -28,6 +30,33 @@ const npy = (dir: string, name: string) =>
   readNpy(new Uint8Array(readFileSync(path.join(dir, name))), name);
 
 describe('cli extract', () => {
+  it('--detail picks a crop tiling preset; --overlap overrides it', async () => {
+    const out = path.join(tmp, 'coarse');
+    const r = await cli(
+      'extract',
+      sceneDir,
+      '--model',
+      'offline',
+      '--out',
+      out,
+      '--stride',
+      '4',
+      '--detail',
+      'coarse',
+      '--overlap',
+      '0.3',
+      '--json',
+    );
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const meta = JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8'));
+    expect(meta.options.cropScales).toEqual([...FEATURE_DETAIL_PRESETS.coarse.cropScales]);
+    expect(meta.options.cropOverlap).toBe(0.3);
+    // One view: its global embedding plus one crop per tile of the coarse tiling.
+    const tiles = planCrops(160, 120, { cropScales: [0.5, 0.25], cropOverlap: 0.3 }).rects.length;
+    expect(JSON.parse(r.stdout).crops).toBe(1 + tiles);
+  }, 300_000);
+
   it('writes a feature bundle and a JSON summary with per-stage timings', async () => {
     const out = path.join(tmp, 'bundle');
     const r = await cli(
@@ -101,6 +130,21 @@ describe('cli extract', () => {
     const badStride = await cli('extract', sceneDir, '--out', path.join(tmp, 'y'), '--stride', '0');
     expect(badStride.code).not.toBe(0);
     expect(badStride.stderr).toMatch(/stride/);
+    const badDetail = await cli(
+      'extract',
+      sceneDir,
+      '--out',
+      path.join(tmp, 'y'),
+      '--detail',
+      'max',
+    );
+    expect(badDetail.code).toBe(2);
+    expect(badDetail.stderr).toMatch(/--detail expects coarse\|standard\|fine, got 'max'/);
+    // A misspelt flag is refused, not silently ignored.
+    const typo = await cli('extract', sceneDir, '--out', path.join(tmp, 'y'), '--detial', 'fine');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown flag --detial for 'extract'/);
+    expect(existsSync(path.join(tmp, 'y'))).toBe(false);
     const notBundle = await cli('export-3dllm', sceneDir, '--out', path.join(tmp, 'z'));
     expect(notBundle.code).not.toBe(0);
     expect(notBundle.stderr).toMatch(/meta\.json/);

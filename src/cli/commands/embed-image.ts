@@ -37,7 +37,7 @@ function parseCrop(text: string | undefined, width: number, height: number): Pix
 export const embedImageCommand: CliCommand = {
   name: 'embed-image',
   usage:
-    'embed-image [--model offline|hub[:REPO]|DIR] [--variant quantized|fp32|fp16] [--crop x,y,w,h] IMAGE',
+    'embed-image [--model offline|hub[:REPO]|DIR] [--variant quantized|fp32|fp16] [--crop x,y,w,h] [--threads n] [--cache-dir DIR] IMAGE',
   summary:
     'embed a JPEG/PNG (or a crop of it) with a CLIP model: dimension, norm before normalisation, first values',
   async run(args, io) {

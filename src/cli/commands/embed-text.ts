@@ -18,7 +18,8 @@ export interface EmbedTextResult {
 
 export const embedTextCommand: CliCommand = {
   name: 'embed-text',
-  usage: 'embed-text [--model offline|hub[:REPO]|DIR] [--variant quantized|fp32|fp16] TEXT',
+  usage:
+    'embed-text [--model offline|hub[:REPO]|DIR] [--variant quantized|fp32|fp16] [--threads n] [--cache-dir DIR] TEXT',
   summary: 'embed a text with a CLIP model: dimension, norm before normalisation, first values',
   async run(args, io) {
     if (args.positionals.length === 0)

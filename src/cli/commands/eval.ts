@@ -98,7 +98,7 @@ async function featuresFor(
 export const evalCommand: CliCommand = {
   name: 'eval',
   usage:
-    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--queries FILE] [--bundle DIR] [--stride k] [query options]',
+    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k]',
   summary:
     "grounding benchmark: per query the top box's 3D IoU with its GT object, and Acc@0.25 / Acc@0.5",
   async run(args, io) {

@@ -10,6 +10,7 @@ import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache
 import type { Progress } from '../../pipeline/progress';
 import { writeFiles } from '../../pipeline/io/node-write-files';
 import { progressLine } from '../progress-line';
+import { FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../../pipeline/defaults';
 
 function parseScales(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
@@ -19,12 +20,21 @@ function parseScales(text: string | undefined): number[] | undefined {
   return scales;
 }
 
+function parseDetail(text: string | undefined): FeatureDetail | undefined {
+  if (text === undefined) return undefined;
+  if (!Object.hasOwn(FEATURE_DETAIL_PRESETS, text)) {
+    const names = Object.keys(FEATURE_DETAIL_PRESETS).join('|');
+    throw new CliUsageError(`--detail expects ${names}, got '${text}'`);
+  }
+  return text as FeatureDetail;
+}
+
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 export const extractCommand: CliCommand = {
   name: 'extract',
   usage:
-    'extract <scene> --model <offline|DIR> --out DIR [--stride k] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--features-dtype f2|f4]',
+    'extract <scene> --model <offline|DIR> --out DIR [--stride k] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
   summary:
     'fuse multi-view CLIP features onto the points and write a feature bundle (.npy + compact field)',
   async run(args, io) {
@@ -35,10 +45,13 @@ export const extractCommand: CliCommand = {
     const dtypeFlag = flagString(args, 'features-dtype') ?? 'f2';
     if (dtypeFlag !== 'f2' && dtypeFlag !== 'f4')
       throw new CliUsageError(`--features-dtype must be f2 or f4`);
+    // A --detail preset first; explicit --scales / --overlap override it.
+    const detail = parseDetail(flagString(args, 'detail'));
+    const preset = detail ? FEATURE_DETAIL_PRESETS[detail] : undefined;
     const options: Partial<ExtractOptions> = {
       frameStride: flagNumber(args, 'stride'),
-      cropScales: parseScales(flagString(args, 'scales')),
-      cropOverlap: flagNumber(args, 'overlap'),
+      cropScales: parseScales(flagString(args, 'scales')) ?? preset?.cropScales,
+      cropOverlap: flagNumber(args, 'overlap') ?? preset?.cropOverlap,
       batchSize: flagNumber(args, 'batch'),
       borderPx: flagNumber(args, 'border'),
     };

@@ -71,7 +71,7 @@ const ms = (v: number) => Number(v.toFixed(2));
 export const queryCommand: CliCommand = {
   name: 'query',
   usage:
-    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m]',
+    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--variant v] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m]',
   summary:
     'ground a text query in a feature bundle: ranked 3D boxes with scores, point counts and location tokens',
   async run(args, io) {
