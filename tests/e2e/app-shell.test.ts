@@ -1,36 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binSize, encodeBoxToTokens } from '../../src/tokens';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
-import {
-  countForegroundPixels,
-  hasChromium,
-  launchBrowser,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { countForegroundPixels, hasChromium, useAppSession } from './harness';
 
 if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
 
 const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
 
 describe.skipIf(!hasChromium)('app shell in Chromium', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    preview = await startPreview();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-  });
+  const session = useAppSession();
 
   it('loads isolated, pings the worker through comlink and draws the point cloud', async () => {
-    const { page } = browser;
-    await page.goto(preview.url);
+    const { page } = session.browser;
+    await page.goto(session.preview.url);
     await page.waitForFunction(
       () => window.__app?.pointCount > 0 && window.__app.drawnPoints === window.__app.pointCount,
       null,
@@ -51,11 +33,11 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     const { foreground, total, colourful } = await countForegroundPixels(png, BACKGROUND);
     expect(foreground / total).toBeGreaterThan(0.02);
     expect(colourful).toBeGreaterThan(500);
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 
   it('turns six pasted location tokens into a box at the right place', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     // Learn the normalisation the app uses from a first parse, then encode the red solid's GT box
     // here with the tokens library and paste it as LLM output.
     const input = page.getByLabel('LLM output with <locK> tokens');
@@ -81,6 +63,6 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
       expect(Math.abs(box.min[a] - red.aabb.min[a])).toBeLessThanOrEqual(half);
       expect(Math.abs(box.max[a] - red.aabb.max[a])).toBeLessThanOrEqual(half);
     }
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 });

@@ -2,18 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
 import { encodeBoxToTokens } from '../../src/tokens';
-import {
-  countForegroundPixels,
-  hasChromium,
-  launchBrowser,
-  repoRoot,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { countForegroundPixels, hasChromium, repoRoot, useAppSession } from './harness';
 
 if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
 
@@ -44,23 +36,12 @@ function npyShape(bytes: Uint8Array): number[] {
 }
 
 describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    preview = await startPreview();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-  });
+  const session = useAppSession();
 
   it('grounds "red" to the red object and exports what it shows', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     const snapshot = async () => (await page.evaluate(() => window.__app)) as AppSnapshot;
-    await page.goto(`${preview.url}#scene=demo-room`);
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.waitForFunction(
       () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
       null,
@@ -169,7 +150,7 @@ describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () =>
       ? path.join(repoRoot, 'docs', 'screenshot.png')
       : path.join(outDir, 'screenshot.png');
     writeFileSync(target, await page.screenshot());
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
 
     // A reload restores the features from the browser cache instead of recomputing them.
     await page.reload();
@@ -189,6 +170,6 @@ describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () =>
     const restored = await snapshot();
     expect(restored.extraction!.fromCache).toBe(true);
     expect(Math.max(...restored.results.map((b) => iou(b, red!.aabb)))).toBeGreaterThanOrEqual(0.5);
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedRoot = path.resolve(repoRoot, '..', 'shared');
@@ -158,6 +159,46 @@ export async function launchBrowser(): Promise<BrowserSession> {
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running `vite preview` and a Chromium session, for one describe block. */
+export interface AppSession {
+  readonly preview: Preview;
+  readonly browser: BrowserSession;
+}
+
+/**
+ * Registers hooks in the calling describe block that start `vite preview` and a fresh Chromium
+ * (in parallel) before its tests and close both after them. Call it before any other beforeAll
+ * that needs the session; read the session only inside hooks and tests.
+ */
+export function useAppSession(): AppSession {
+  let preview: Preview | undefined;
+  let browser: BrowserSession | undefined;
+  beforeAll(async () => {
+    const [p, b] = await Promise.allSettled([startPreview(), launchBrowser()]);
+    if (p.status === 'fulfilled') preview = p.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    // afterAll still closes whichever one started.
+    if (p.status === 'rejected') throw p.reason;
+    if (b.status === 'rejected') throw b.reason;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`e2e: ${what} is not running (did beforeAll fail?)`);
+    return value;
+  };
+  return {
+    get preview() {
+      return started(preview, 'vite preview');
+    },
+    get browser() {
+      return started(browser, 'Chromium');
     },
   };
 }

@@ -1,16 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
-import {
-  countForegroundPixels,
-  hasChromium,
-  launchBrowser,
-  sharedRoot,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { countForegroundPixels, hasChromium, sharedRoot, useAppSession } from './harness';
 
 const iclFolder = path.join(sharedRoot, 'data', 'icl-nuim-livingroom1');
 const hasIcl = existsSync(path.join(iclFolder, 'trajectory.log'));
@@ -20,22 +12,11 @@ if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run insta
 const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
 
 describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    preview = await startPreview();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-  });
+  const session = useAppSession();
 
   it('opens the folder, reconstructs its cloud, draws it with 211 frusta and shows a frame', async () => {
-    const { page } = browser;
-    await page.goto(preview.url);
+    const { page } = session.browser;
+    await page.goto(session.preview.url);
     await page.waitForFunction(
       () => window.__app?.status === 'ready' && window.__app.pointCount > 0,
     );
@@ -81,11 +62,11 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
     const framePng = await page.getByTestId('frame-canvas').screenshot();
     const framePixels = await countForegroundPixels(framePng, [0, 0, 0]);
     expect(framePixels.foreground / framePixels.total).toBeGreaterThan(0.5);
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 
   it('runs the feature pipeline on the real scan in the browser and answers a colour query', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     // All 211 views; the 'coarse' detail preset keeps the encoder-bound run bounded (the
     // 'standard' tiling takes ~17 min for this scan on a loaded 2-core machine).
     await page.getByLabel('Frame stride').fill('1');
@@ -130,6 +111,6 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
     await page.getByRole('button', { name: 'Show frame' }).click();
     await page.waitForFunction(() => window.__app.status === 'ready' && !!window.__app.frameImage);
     expect(await page.getByRole('figure', { name: /Frame/ }).innerText()).toMatch(/heatmap/);
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   }, 900_000);
 });

@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { imageDifference, JPEG_DECODER_TOLERANCE } from '../../src/pipeline/image/compare';
 import { decodeColorImage } from '../../src/pipeline/image/decode';
 import type { RgbImage } from '../../src/pipeline/scene/types';
 import type { DecoderComparison, RgbPixels } from '../../workers/pipeline-api';
-import {
-  hasChromium,
-  launchBrowser,
-  sharedRoot,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { hasChromium, sharedRoot, useAppSession } from './harness';
 
 // Issue 3: createImageBitmap/OffscreenCanvas in the worker and the pure-JS decoders Node uses give
 // the same pixels: identical for PNG, within JPEG_DECODER_TOLERANCE for JPEG.
@@ -61,13 +54,11 @@ function hardEdgePng(
 const asImage = (p: RgbPixels): RgbImage => ({ width: p.width, height: p.height, data: p.rgb });
 
 describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
+  const session = useAppSession();
 
   beforeAll(async () => {
-    [preview, browser] = await Promise.all([startPreview(), launchBrowser()]);
-    const { page } = browser;
-    await page.goto(`${preview.url}#scene=shapes`);
+    const { page } = session.browser;
+    await page.goto(`${session.preview.url}#scene=shapes`);
     await page.waitForFunction(
       () => window.__app?.status === 'ready' && !!window.__pipeline,
       null,
@@ -77,14 +68,9 @@ describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () =>
     );
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-  });
-
   /** Decodes `bytes` in the app's worker with both decoders (and the pipeline's own choice). */
   const decodeInWorker = (bytes: Uint8Array, name: string): Promise<DecoderComparison> =>
-    browser.page.evaluate(
+    session.browser.page.evaluate(
       ({ bytes, name }) => window.__pipeline!.compareImageDecoders(bytes, name),
       { bytes, name },
     );
@@ -108,7 +94,7 @@ describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () =>
       expect(imageDifference(asImage(r.auto), rgb)).toEqual({ maxAbs: 0, meanAbs: 0 });
       expect(imageDifference(nodeDecoded, rgb)).toEqual({ maxAbs: 0, meanAbs: 0 });
     }
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 
   it.skipIf(!hasIcl)('decodes ICL-NUIM JPEGs within the documented tolerance', async () => {
@@ -137,6 +123,6 @@ describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () =>
       expect(d.maxAbs).toBeLessThanOrEqual(JPEG_DECODER_TOLERANCE.maxAbs);
       expect(d.meanAbs).toBeLessThanOrEqual(JPEG_DECODER_TOLERANCE.meanAbs);
     }
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 });

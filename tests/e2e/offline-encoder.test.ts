@@ -9,13 +9,7 @@ import { inMemoryOfflineModelSource } from '../../src/pipeline/clip/model-source
 import { preprocessBatch } from '../../src/pipeline/clip/preprocess/clip-preprocess';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
 import { batchOf, colorPatch } from '../pipeline/clip/offline/color-patches';
-import {
-  hasChromium,
-  launchBrowser,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { hasChromium, useAppSession } from './harness';
 
 if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
 
@@ -77,28 +71,21 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe.skipIf(!hasChromium)('offline encoder in the browser worker', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
+  const session = useAppSession();
   let node: LoadedClipModel;
 
   beforeAll(async () => {
-    [preview, browser, node] = await Promise.all([
-      startPreview(),
-      launchBrowser(),
-      loadClipModel(inMemoryOfflineModelSource(), { numThreads: 1 }),
-    ]);
+    node = await loadClipModel(inMemoryOfflineModelSource(), { numThreads: 1 });
   });
 
   afterAll(async () => {
     await node?.encoder.dispose();
-    await browser?.close();
-    await preview?.stop();
   });
 
   it('ranks each colour patch first for "a <colour> object", matching Node', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     // The small built-in scene: this test is about the model, not the demo room.
-    await page.goto(`${preview.url}#scene=shapes`);
+    await page.goto(`${session.preview.url}#scene=shapes`);
     await page.waitForFunction(
       () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
       null,
@@ -172,6 +159,6 @@ describe.skipIf(!hasChromium)('offline encoder in the browser worker', () => {
     expect(diffs.texts).toBeLessThanOrEqual(1e-4);
     expect(diffs.images).toBeLessThanOrEqual(1e-4);
     expect(diffs.imagesViaPreprocess).toBeLessThanOrEqual(1e-4);
-    expect(browser.errors, browser.log.join('\n')).toEqual([]);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 });

@@ -3,25 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSnapshot } from '../../src/viewer/app-snapshot';
-import {
-  hasChromium,
-  launchBrowser,
-  repoRoot,
-  startPreview,
-  type BrowserSession,
-  type Preview,
-} from './harness';
+import { hasChromium, repoRoot, useAppSession } from './harness';
 
 if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
 
 describe.skipIf(!hasChromium)('robustness and accessibility', () => {
-  let preview: Preview;
-  let browser: BrowserSession;
+  const session = useAppSession();
   let brokenModel: string;
 
-  beforeAll(async () => {
-    preview = await startPreview();
-    browser = await launchBrowser();
+  beforeAll(() => {
     // A model folder whose vision graph is truncated: the loader must say so, the worker survive.
     const offline = path.join(repoRoot, 'dist', 'models', 'offline-colors');
     brokenModel = mkdtempSync(path.join(tmpdir(), 'scene3d-broken-model-'));
@@ -37,15 +27,13 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
     );
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
+  afterAll(() => {
     if (brokenModel) rmSync(brokenModel, { recursive: true, force: true });
   });
 
   it('labels every control and reaches the query box by keyboard', async () => {
-    const { page } = browser;
-    await page.goto(`${preview.url}#scene=shapes`);
+    const { page } = session.browser;
+    await page.goto(`${session.preview.url}#scene=shapes`);
     await page.waitForFunction(
       () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
     );
@@ -78,7 +66,7 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
   });
 
   it('shows a broken model as a text error, keeps the worker, and restarts it on demand', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.getByLabel('Source').selectOption('folder');
     await page.getByLabel(/Model folder/).setInputFiles(brokenModel);
     await page.waitForFunction(
@@ -106,13 +94,13 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
     const after = (await page.evaluate(() => window.__app)) as AppSnapshot;
     expect(after.ping?.reply).toBe('pong');
     expect(after.pointCount).toBeGreaterThan(0);
-    const consoleErrors = browser.errors.filter((e) => !/vision_model/.test(e));
-    expect(consoleErrors, browser.log.join('\n')).toEqual([]);
+    const consoleErrors = session.browser.errors.filter((e) => !/vision_model/.test(e));
+    expect(consoleErrors, session.browser.log.join('\n')).toEqual([]);
   });
 
   it('cancels a running extraction without an error and stays usable', async () => {
-    const { page } = browser;
-    await page.goto(`${preview.url}#scene=demo-room`);
+    const { page } = session.browser;
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.reload();
     await page.waitForFunction(
       () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
@@ -143,8 +131,8 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
   });
 
   it('opens a PLY file dropped on the scene panel', async () => {
-    const { page } = browser;
-    await page.goto(`${preview.url}#scene=shapes`);
+    const { page } = session.browser;
+    await page.goto(`${session.preview.url}#scene=shapes`);
     await page.reload();
     await page.waitForFunction(
       () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
