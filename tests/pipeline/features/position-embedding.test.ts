@@ -87,7 +87,7 @@ describe.skipIf(!hasShared)('3D-LLM position embedding vs reference', () => {
         neighbourUsed++;
       }
     }
-    // Most agree exactly (measured: 7 of 255 pairs, on the y axis, p = 200, need a neighbour).
+    // Most agree exactly (measured: 7 of 255 pairs need a neighbour, 5 at p = 200, 2 at p = 64).
     console.log(
       `position embedding: ${neighbourUsed} of ${3 * inv.length} (axis, frequency) pairs needed an inv_freq 1-2 ulps away`,
     );
