@@ -16,21 +16,12 @@ import {
 import { fuseReference } from '../src/pipeline/features/fusion-reference';
 import { encodeFeatureField } from '../src/pipeline/features/feature-field';
 import type { DepthImage, Intrinsics } from '../src/pipeline/scene/types';
+import { mulberry32 } from '../src/pipeline/random';
 
 const quick = process.argv.includes('--quick');
 let peakRss = 0;
 const sampleMemory = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const memTimer = setInterval(sampleMemory, 50);
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A feature map with `dim` random unit features on a 43×32 grid (640×480 at 15 px cells). */
 function randomMap(r: () => number, dim: number, width: number, height: number): FeatureMap {
@@ -137,7 +128,7 @@ async function syntheticScene() {
   const n = quick ? 200_000 : 1_000_000;
   const nViews = quick ? 20 : 100;
   const dim = 64;
-  const r = rng(1);
+  const r = mulberry32(1);
   const K: Intrinsics = { fx: 525, fy: 525, cx: 319.5, cy: 239.5, width: 640, height: 480 };
   const points = roomPoints(n, r);
   const views: FusionView[] = [];
@@ -191,7 +182,7 @@ function fieldScoring() {
   const n = quick ? 200_000 : 1_000_000;
   const dim = 64;
   const rank = 11;
-  const r = rng(5);
+  const r = mulberry32(5);
   const basis = Float32Array.from({ length: rank * dim }, () => r() - 0.5);
   const features = new Float32Array(n * dim);
   const w = new Float32Array(rank);
@@ -250,7 +241,7 @@ async function iclNuim() {
   const cloud = (await ensureCloud(scene))!;
   const n = cloud.positions.length / 3;
   const frames = quick ? scene.frames.filter((_, i) => i % 10 === 0) : scene.frames;
-  const r = rng(2);
+  const r = mulberry32(2);
   const dim = 64;
   const views: FusionView[] = [];
   for (const f of frames) {

@@ -6,16 +6,8 @@ import {
   serialiseFeatureField,
 } from '../../../src/pipeline/features/feature-field';
 import { ParseError } from '../../../src/pipeline/errors';
+import { mulberry32 } from '../../../src/pipeline/random';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gauss(r: () => number) {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 }
@@ -25,7 +17,7 @@ function gauss(r: () => number) {
  * scene bank of crop embeddings that share a common direction (as CLIP image embeddings do).
  */
 function fusedLike(n: number, dim: number, bankSize: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const common = Float64Array.from({ length: dim }, () => gauss(r));
   const bank = new Float64Array(bankSize * dim);
   for (let b = 0; b < bankSize; b++) {
@@ -81,7 +73,7 @@ describe('encodeFeatureField', () => {
   it('keeps the cosine bound for every point even on incompressible random data (exceptions or identity)', () => {
     const n = 500;
     const dim = 96;
-    const r = rng(7);
+    const r = mulberry32(7);
     const features = Float32Array.from({ length: n * dim }, () => gauss(r));
     const field = encodeFeatureField(features, n, dim);
     const out = new Float32Array(dim);
@@ -97,7 +89,7 @@ describe('encodeFeatureField', () => {
     const viewCounts = new Uint16Array(n).fill(3);
     for (let i = 0; i < n; i += 7) viewCounts[i] = 0;
     const field = encodeFeatureField(features, n, dim, viewCounts);
-    const r = rng(11);
+    const r = mulberry32(11);
     const q = 3;
     const queries = new Float32Array(q * dim);
     for (let j = 0; j < q; j++) {
@@ -148,7 +140,7 @@ describe('encodeFeatureField', () => {
 describe('deserialiseFeatureField fuzz', () => {
   const n = 40;
   const dim = 16;
-  const r = rng(9);
+  const r = mulberry32(9);
   const features = Float32Array.from({ length: n * dim }, () => gauss(r));
   const seed = serialiseFeatureField(encodeFeatureField(features, n, dim));
   it('returns or throws ParseError for ≥ 1,000 mutated inputs', () => {

@@ -11,16 +11,8 @@ import {
   setWasmScoringDisabled,
 } from '../../../src/pipeline/features/wasm/int8-scorer';
 import { signedLeb128, unsignedLeb128 } from '../../../src/pipeline/features/wasm/wasm-encoder';
+import { mulberry32 } from '../../../src/pipeline/random';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) =>
   Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 
@@ -60,7 +52,7 @@ function orthonormalBasis(K: number, dim: number, r: () => number): Float32Array
  * vector). `identity`: no basis, K = dim.
  */
 function randomField(count: number, dim: number, K: number, identity: boolean, seed: number) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const basis = identity ? new Float32Array(0) : orthonormalBasis(K, dim, r);
   const codes = new Int8Array(count * K);
   const weights = new Float32Array(count);
@@ -179,7 +171,7 @@ describe('WebAssembly SIMD scoring of the pca-q8 field', () => {
     'N=%i D=%i K=%i identity=%s: wasm equals JS within the stated bound; unseen stay NaN',
     (count, dim, K, identity) => {
       const field = randomField(count, dim, K, identity, count * 31 + K);
-      const r = rng(K + 5);
+      const r = mulberry32(K + 5);
       for (const q of [1, 2, 5, 7]) {
         const queries = unitRows(q, dim, r);
         const js = similarityWith(field, 'js', queries, q);
@@ -274,7 +266,7 @@ describe('WebAssembly SIMD scoring of the pca-q8 field', () => {
 
   it('falls back to the JS path, bit for bit, when WebAssembly scoring is unavailable', () => {
     const field = randomField(501, 64, 20, false, 9);
-    const queries = unitRows(5, 64, rng(2));
+    const queries = unitRows(5, 64, mulberry32(2));
     const js = similarityWith(field, 'js', queries, 5);
     setWasmScoringDisabled(true);
     expect(int8ScoreModule()).toBeNull();
@@ -298,7 +290,7 @@ describe('WebAssembly SIMD scoring of the pca-q8 field', () => {
 
   it('scores a non-finite query on the JS path (NaN everywhere seen), like the float maths', () => {
     const field = randomField(40, 32, 8, false, 4);
-    const query = unitRows(1, 32, rng(1));
+    const query = unitRows(1, 32, mulberry32(1));
     query[3] = NaN;
     const out = similarityWith(field, 'auto', query, 1)[0];
     for (let i = 0; i < 40; i++) {
