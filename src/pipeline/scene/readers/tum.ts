@@ -142,12 +142,8 @@ export function associate(
   return pairs.sort((a, b) => first[a[0]] - first[b[0]] || a[0] - b[0]);
 }
 
-/** The pose nearest in time (sorted input), if within maxDifference. */
-export function nearestPose(
-  poses: TimedPose[],
-  time: number,
-  maxDifference: number,
-): Mat4 | undefined {
+/** Index of the first pose whose time is ≥ `time` (poses sorted by time); poses.length if none. */
+function firstAtOrAfter(poses: TimedPose[], time: number): number {
   let lo = 0;
   let hi = poses.length;
   while (lo < hi) {
@@ -155,6 +151,16 @@ export function nearestPose(
     if (poses[mid].time < time) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The pose nearest in time (sorted input), if within maxDifference. */
+export function nearestPose(
+  poses: TimedPose[],
+  time: number,
+  maxDifference: number,
+): Mat4 | undefined {
+  const lo = firstAtOrAfter(poses, time);
   let best: TimedPose | undefined;
   for (const k of [lo - 1, lo]) {
     const p = poses[k];
@@ -173,13 +179,7 @@ export function interpolatePose(
   time: number,
   maxDifference: number,
 ): Mat4 | undefined {
-  let lo = 0;
-  let hi = poses.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (poses[mid].time < time) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtOrAfter(poses, time);
   const before = poses[lo - 1];
   const after = poses[lo];
   if (
