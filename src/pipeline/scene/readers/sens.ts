@@ -18,6 +18,7 @@
 import { unzlibSync } from 'fflate';
 import { ParseError, UnsupportedError, throwIfAborted } from '../../errors';
 import { decodeColorImage } from '../../image/decode';
+import { multiply } from '../../geometry/mat4';
 import { BinaryReader } from '../../io/binary-reader';
 import type { FileSource } from '../../io/file-source';
 import { basename } from '../../io/file-source';
@@ -379,19 +380,6 @@ export async function loadSensDepth(
   return { width: w, height: h, data, depthScale: header.depthShift, invalidValues: [0] };
 }
 
-/** Row-major 4x4 product a·b. */
-function mul4(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(16);
-  for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 4; c++) {
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += a[r * 4 + k] * b[k * 4 + c];
-      out[r * 4 + c] = s;
-    }
-  }
-  return out;
-}
-
 export interface SensFramesResult {
   header: SensHeader;
   frames: RgbdFrame[];
@@ -430,7 +418,7 @@ export async function readSensFrames(
       continue;
     }
     const cameraToWorld = options.worldTransform
-      ? mul4(options.worldTransform, entry.cameraToWorld)
+      ? multiply(options.worldTransform, entry.cameraToWorld)
       : entry.cameraToWorld;
     const frame: RgbdFrame = {
       index: frames.length,
