@@ -7,6 +7,7 @@
  * voxel is far below the spacing), so there the voxel doubles and is measured again. At most
  * `maxFactor` times the default. Cached per cloud.
  */
+import { finiteBounds } from '../geometry/finite-bounds';
 import { createVoxelIndex } from './voxel-hash';
 
 export interface VoxelSizeOptions {
@@ -50,22 +51,7 @@ export function clusterVoxelSizeFor(
 export function meanPointsPerVoxel(positions: Float32Array, size: number): number {
   const count = positions.length / 3;
   const inv = 1 / size;
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  let finite = 0;
-  for (let i = 0; i < count; i++) {
-    const x = positions[i * 3];
-    const y = positions[i * 3 + 1];
-    const z = positions[i * 3 + 2];
-    if (!Number.isFinite(x + y + z)) continue;
-    finite++;
-    if (x < lo[0]) lo[0] = x;
-    if (x > hi[0]) hi[0] = x;
-    if (y < lo[1]) lo[1] = y;
-    if (y > hi[1]) hi[1] = y;
-    if (z < lo[2]) lo[2] = z;
-    if (z > hi[2]) hi[2] = z;
-  }
+  const { lo, hi, count: finite } = finiteBounds(positions);
   if (finite === 0) return 0;
   // Cells relative to the cloud's minimum: small non-negative indices, so a dense grid when it fits.
   // Coordinates past 2^31 cells alias (|0); harmless for a density estimate.

@@ -3,6 +3,7 @@
  * and 26-connected occupied voxels form one cluster (connected components with union-find over an
  * open-addressing voxel hash). Linear in the number of selected points; typed arrays only.
  */
+import { finiteBounds } from '../geometry/finite-bounds';
 import { createVoxelIndex } from './voxel-hash';
 
 export interface PointClusters {
@@ -43,22 +44,8 @@ export function clusterPoints(
   }
   const count = indices.length;
   const labels = new Int32Array(count).fill(-1);
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  for (let k = 0; k < count; k++) {
-    const p = indices[k] * 3;
-    const x = positions[p];
-    const y = positions[p + 1];
-    const z = positions[p + 2];
-    if (!Number.isFinite(x + y + z)) continue;
-    if (x < lo[0]) lo[0] = x;
-    if (x > hi[0]) hi[0] = x;
-    if (y < lo[1]) lo[1] = y;
-    if (y > hi[1]) hi[1] = y;
-    if (z < lo[2]) lo[2] = z;
-    if (z > hi[2]) hi[2] = z;
-  }
-  if (lo[0] === Infinity) return { labels, clusterCount: 0, voxelSize };
+  const { lo, hi, count: finite } = finiteBounds(positions, indices);
+  if (finite === 0) return { labels, clusterCount: 0, voxelSize };
   const extent = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
   const size = Math.max(voxelSize, extent / (MAX_CELLS_PER_AXIS - 2));
   const inv = 1 / size;
