@@ -4,7 +4,7 @@
  * export and tests.
  */
 import type { PointCloud } from '../types';
-import type { PlyScalarType } from './ply-header';
+import { TYPE_SIZE, type PlyScalarType } from './ply-header';
 
 export interface PlyWriteOptions {
   format?: 'binary_little_endian' | 'binary_big_endian' | 'ascii';
@@ -22,16 +22,6 @@ const PLY_TYPE_NAME: Record<PlyScalarType, string> = {
   uint32: 'uint',
   float32: 'float',
   float64: 'double',
-};
-const SIZE: Record<PlyScalarType, number> = {
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  float32: 4,
-  float64: 8,
 };
 
 interface Column {
@@ -75,7 +65,7 @@ export function writePly(cloud: PointCloud, options: PlyWriteOptions = {}): Uint
   if (format === 'ascii') return writeAscii(headerBytes, cols, n, cloud.faces);
 
   const le = format === 'binary_little_endian';
-  const rowSize = cols.reduce((s, c) => s + SIZE[c.type], 0);
+  const rowSize = cols.reduce((s, c) => s + TYPE_SIZE[c.type], 0);
   const total = headerBytes.length + n * rowSize + faceCount * 13;
   const out = new Uint8Array(total);
   out.set(headerBytes);
@@ -83,7 +73,7 @@ export function writePly(cloud: PointCloud, options: PlyWriteOptions = {}): Uint
   let colOffset = headerBytes.length;
   for (const c of cols) {
     writeColumn(view, colOffset, rowSize, n, c, le);
-    colOffset += SIZE[c.type];
+    colOffset += TYPE_SIZE[c.type];
   }
   let p = headerBytes.length + n * rowSize;
   const faces = cloud.faces;
