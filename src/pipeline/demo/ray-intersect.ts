@@ -22,12 +22,15 @@ export interface SurfaceNormal {
   z: number;
 }
 
-/** Slab test against an axis-aligned box given by its corners. */
+/**
+ * Slab test against an axis-aligned box given by its corners (a box primitive or any AABB); a
+ * null `normal` skips the normal, for bounding-box culling.
+ */
 export function intersectBox(
   ray: Ray,
-  b: BoxPrimitive,
+  b: Pick<BoxPrimitive, 'min' | 'max'>,
   tMin: number,
-  normal: SurfaceNormal,
+  normal: SurfaceNormal | null,
 ): number {
   return intersectAabbBounds(
     ray,
@@ -42,7 +45,7 @@ export function intersectBox(
   );
 }
 
-export function intersectAabbBounds(
+function intersectAabbBounds(
   ray: Ray,
   minX: number,
   minY: number,

@@ -3,12 +3,7 @@
  * so every ray ends on it) and each object's primitives, with the object's bounds tested first.
  */
 import type { RoomLayout } from './room-layout';
-import {
-  intersectAabbBounds,
-  intersectPrimitive,
-  type Ray,
-  type SurfaceNormal,
-} from './ray-intersect';
+import { intersectBox, intersectPrimitive, type Ray, type SurfaceNormal } from './ray-intersect';
 
 export interface TraceHit {
   t: number;
@@ -34,18 +29,7 @@ export class RoomTracer {
     const n = this.normal;
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i];
-      const b = o.aabb;
-      const tBox = intersectAabbBounds(
-        ray,
-        b.min[0],
-        b.min[1],
-        b.min[2],
-        b.max[0],
-        b.max[1],
-        b.max[2],
-        0,
-        null,
-      );
+      const tBox = intersectBox(ray, o.aabb, 0, null);
       if (tBox >= hit.t) continue;
       for (const p of o.primitives) {
         const t = intersectPrimitive(ray, p, 0, n);
@@ -65,18 +49,7 @@ export class RoomTracer {
   occluded(ray: Ray, tMax: number): boolean {
     const n = this.normal;
     for (const o of this.layout.objects) {
-      const b = o.aabb;
-      const tBox = intersectAabbBounds(
-        ray,
-        b.min[0],
-        b.min[1],
-        b.min[2],
-        b.max[0],
-        b.max[1],
-        b.max[2],
-        0,
-        null,
-      );
+      const tBox = intersectBox(ray, o.aabb, 0, null);
       if (tBox >= tMax) continue;
       for (const p of o.primitives) {
         if (intersectPrimitive(ray, p, 0, n) < tMax) return true;
