@@ -3,7 +3,7 @@ import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
-import { extractFeatures, type ExtractOptions } from '../../pipeline/features/extract';
+import { extractFeatures, type ExtractRequest } from '../../pipeline/features/extract';
 import { encodeFeatureField } from '../../pipeline/features/feature-field';
 import { writeFeatureBundle } from '../../pipeline/features/bundle';
 import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
@@ -45,13 +45,12 @@ export const extractCommand: CliCommand = {
     const dtypeFlag = flagString(args, 'features-dtype') ?? 'f2';
     if (dtypeFlag !== 'f2' && dtypeFlag !== 'f4')
       throw new CliUsageError(`--features-dtype must be f2 or f4`);
-    // A --detail preset first; explicit --scales / --overlap override it.
-    const detail = parseDetail(flagString(args, 'detail'));
-    const preset = detail ? FEATURE_DETAIL_PRESETS[detail] : undefined;
-    const options: Partial<ExtractOptions> = {
+    // Explicit --scales / --overlap override the --detail preset.
+    const options: ExtractRequest = {
+      detail: parseDetail(flagString(args, 'detail')),
       frameStride: flagNumber(args, 'stride'),
-      cropScales: parseScales(flagString(args, 'scales')) ?? preset?.cropScales,
-      cropOverlap: flagNumber(args, 'overlap') ?? preset?.cropOverlap,
+      cropScales: parseScales(flagString(args, 'scales')),
+      cropOverlap: flagNumber(args, 'overlap'),
       batchSize: flagNumber(args, 'batch'),
       borderPx: flagNumber(args, 'border'),
     };

@@ -10,7 +10,7 @@
  *
  * Results are plain typed arrays (transferable with Comlink.transfer).
  */
-import { FEATURE_DEFAULTS } from '../defaults';
+import { FEATURE_DEFAULTS, FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../defaults';
 import { BudgetError, UnsupportedError, throwIfAborted } from '../errors';
 import { scaleIntrinsics } from '../geometry/camera';
 import { isFiniteMatrix } from '../geometry/mat4';
@@ -42,10 +42,19 @@ export interface ExtractOptions {
   maxAccumulatorBytes: number;
 }
 
-export function resolveExtractOptions(options: Partial<ExtractOptions> = {}): ExtractOptions {
+/** What callers pass: any options, plus a crop-tiling preset that explicit options override. */
+export type ExtractRequest = Partial<ExtractOptions> & { detail?: FeatureDetail };
+
+export function resolveExtractOptions(input: ExtractRequest = {}): ExtractOptions {
+  const { detail, ...options } = input;
+  if (detail !== undefined && !Object.hasOwn(FEATURE_DETAIL_PRESETS, detail)) {
+    const names = Object.keys(FEATURE_DETAIL_PRESETS).join(', ');
+    throw new UnsupportedError(`detail must be one of ${names}, got '${String(detail)}'`);
+  }
+  const tiling = detail ? FEATURE_DETAIL_PRESETS[detail] : FEATURE_DEFAULTS;
   const o: ExtractOptions = {
-    cropScales: FEATURE_DEFAULTS.cropScales,
-    cropOverlap: FEATURE_DEFAULTS.cropOverlap,
+    cropScales: tiling.cropScales,
+    cropOverlap: tiling.cropOverlap,
     cellFraction: FEATURE_DEFAULTS.cellFraction,
     frameStride: FEATURE_DEFAULTS.frameStride,
     batchSize: FEATURE_DEFAULTS.batchSize,
@@ -123,7 +132,7 @@ function sameSize(a: Intrinsics, w: number, h: number) {
 export async function extractFeatures(
   scene: Scene,
   encoder: ClipEncoder,
-  partialOptions: Partial<ExtractOptions>,
+  partialOptions: ExtractRequest,
   work: ExtractWork = {},
 ): Promise<ExtractResult> {
   const options = resolveExtractOptions(partialOptions);

@@ -68,3 +68,29 @@ describe('feature cache key', () => {
     );
   });
 });
+
+describe('extract options', () => {
+  it('resolve a detail preset to its tiling, let explicit options override it, refuse unknown ones', () => {
+    const standard = resolveExtractOptions({});
+    expect([standard.cropScales, standard.cropOverlap]).toEqual([[0.2, 0.1], 0.1]);
+    const fine = resolveExtractOptions({ detail: 'fine' });
+    expect([fine.cropScales, fine.cropOverlap]).toEqual([[0.1, 0.05], 0.5]);
+    const coarse = resolveExtractOptions({ detail: 'coarse', cropOverlap: 0.3, frameStride: 2 });
+    expect([coarse.cropScales, coarse.cropOverlap, coarse.frameStride]).toEqual([
+      [0.5, 0.25],
+      0.3,
+      2,
+    ]);
+    // The preset is resolved away: the same tiling spelt out gives the same cache key.
+    expect(featureCacheKey('s', 'm', fine)).toBe(
+      featureCacheKey(
+        's',
+        'm',
+        resolveExtractOptions({ cropScales: [0.1, 0.05], cropOverlap: 0.5 }),
+      ),
+    );
+    expect(() => resolveExtractOptions({ detail: 'ultra' as never })).toThrow(
+      /detail must be one of coarse, standard, fine, got 'ultra'/,
+    );
+  });
+});

@@ -18,7 +18,6 @@ import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
 import { readNpy } from '../../../src/pipeline/io/npy';
 import { BudgetError, CancelledError } from '../../../src/pipeline/errors';
 import type { Progress } from '../../../src/pipeline/progress';
-import { FEATURE_DETAIL_PRESETS } from '../../../src/pipeline/defaults';
 
 /** The target, with the 'fine' detail preset and every view (see FEATURE_DETAIL_PRESETS). */
 const TARGET_PCT = 95;
@@ -32,7 +31,7 @@ describe('extractFeatures on the demo room with the offline encoder', () => {
       const result = await extractFeatures(
         scene,
         model.encoder,
-        { ...FEATURE_DETAIL_PRESETS.fine, frameStride: 1 },
+        { detail: 'fine', frameStride: 1 },
         { onProgress: (p) => progress.push(p) },
       );
       const D = result.dim;
