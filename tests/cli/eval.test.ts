@@ -85,6 +85,19 @@ describe('cli eval on the demo room (offline encoder)', () => {
     const second = JSON.parse(r.stdout) as EvalJson;
     expect(second.reusedBundle).toBe(true);
     expect(second.queries.map((q) => q.iou)).toEqual(first.queries.map((q) => q.iou));
+    // The bundle holds stride-1 features: another stride must not silently reuse them.
+    const other = await cli(
+      'eval',
+      sceneDir,
+      '--queries',
+      queriesFile,
+      '--bundle',
+      bundleDir,
+      '--stride',
+      '3',
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/holds features extracted with other options \(frame stride 1,/);
   }, 300_000);
 
   it('fails with one line on a missing query file or a scene without ground truth', async () => {

@@ -9,7 +9,7 @@ import { MissingFileError, UnsupportedError } from '../../pipeline/errors';
 import { readFeatureBundle, writeFeatureBundle } from '../../pipeline/features/bundle';
 import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
 import { clipCropPreprocessor } from '../../pipeline/features/crop-preprocess';
-import { extractFeatures } from '../../pipeline/features/extract';
+import { extractFeatures, resolveExtractOptions } from '../../pipeline/features/extract';
 import { encodeFeatureField } from '../../pipeline/features/feature-field';
 import { sceneNormalisation } from '../../pipeline/features/voxel-tokens';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
@@ -47,7 +47,7 @@ function defaultQueriesFile(scenePath: string): string {
   return found;
 }
 
-/** Reuses a bundle of the same scene, or extracts features (and writes them to --bundle). */
+/** Reuses a bundle of the same scene, model and extraction options, or extracts features (and writes them to --bundle). */
 async function featuresFor(
   scene: Scene,
   encoder: ClipEncoder,
@@ -67,6 +67,16 @@ async function featuresFor(
     if (bundle.meta.model.id !== encoder.modelId) {
       throw new UnsupportedError(
         `${bundleDir} was made with '${bundle.meta.model.id}', not '${encoder.modelId}'`,
+      );
+    }
+    const wanted = resolveExtractOptions({ frameStride: stride });
+    if (
+      featureCacheKey(sceneHash, encoder.modelId, bundle.meta.options) !==
+      featureCacheKey(sceneHash, encoder.modelId, wanted)
+    ) {
+      throw new UnsupportedError(
+        `${bundleDir} holds features extracted with other options (frame stride ${bundle.meta.options.frameStride}, ` +
+          `crop scales ${bundle.meta.options.cropScales.join(',')}); delete it or pass another --bundle`,
       );
     }
     return { scene: queryScene(bundle), reused: true };
