@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClipTokenizer } from '../src/pipeline/clip/tokenizer/load-tokenizer';
 import { parseClipBpeVocab } from '../src/pipeline/clip/tokenizer/load-bpe-vocab';
-import { normalizeClipText, splitClipWords } from '../src/pipeline/clip/tokenizer/clean';
+import { normaliseClipText, splitClipWords } from '../src/pipeline/clip/tokenizer/clean';
 import { wordToByteSymbols } from '../src/pipeline/clip/tokenizer/byte-unicode';
 import { ClipPreprocessor } from '../src/pipeline/clip/preprocess/clip-preprocess';
 import { clipCropGeometry } from '../src/pipeline/clip/preprocess/geometry';
@@ -109,7 +109,7 @@ function pythonStyleTokenizer(gz: Uint8Array) {
   };
   return (text: string): number[] => {
     const ids = [spec.startId];
-    for (const w of splitClipWords(normalizeClipText(text))) {
+    for (const w of splitClipWords(normaliseClipText(text))) {
       for (const t of bpe(wordToByteSymbols(w))) ids.push(spec.vocab.get(t)!);
     }
     ids.push(spec.endId);

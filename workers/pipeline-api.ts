@@ -101,7 +101,7 @@ export interface TokenParseReply {
   boxes: TokenBox[];
   diagnostics: { severity: 'error' | 'warning'; code: string; message: string }[];
   /** The normalisation used (centroid, radius), from the feature bundle or the cloud. */
-  normalization: { centroid: [number, number, number]; radius: number };
+  normalisation: { centroid: [number, number, number]; radius: number };
 }
 
 export type ModelVariantName = 'quantized' | 'fp32' | 'fp16';

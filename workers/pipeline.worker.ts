@@ -40,7 +40,7 @@ import { embedQueryText, negativeEmbeddingCache } from '../src/pipeline/query/te
 import { openScene } from '../src/pipeline/scene/open-scene';
 import { ensureCloud } from '../src/pipeline/scene/reconstruct';
 import type { RgbImage, Scene } from '../src/pipeline/scene/types';
-import { encodeBoxToTokens, parseLocationTokens, type SceneNormalization } from '../src/tokens';
+import { encodeBoxToTokens, parseLocationTokens, type SceneNormalisation } from '../src/tokens';
 import { BlobFileSource } from './blob-file-source';
 import {
   cloudLevels,
@@ -99,7 +99,7 @@ interface OpenState {
   /** The level last sent to the viewer: per-point values are gathered with its indices. */
   shown?: CloudLevel;
   /** Centroid and radius for location tokens (the feature bundle's once extracted). */
-  normalization?: SceneNormalization;
+  normalisation?: SceneNormalisation;
   extraction?: Extraction;
 }
 
@@ -170,15 +170,15 @@ function requireExtraction(): { state: OpenState; extraction: Extraction } {
   return { state, extraction: state.extraction };
 }
 
-function normalizationOf(state: OpenState): SceneNormalization {
-  if (!state.normalization) {
+function normalisationOf(state: OpenState): SceneNormalisation {
+  if (!state.normalisation) {
     const positions = state.scene.cloud?.positions;
     if (!positions || positions.length === 0) {
       throw new UnsupportedError('Location tokens need a scene with points');
     }
-    state.normalization = sceneNormalisation(positions);
+    state.normalisation = sceneNormalisation(positions);
   }
-  return state.normalization;
+  return state.normalisation;
 }
 
 /** Per displayed point values and their range over finite values. */
@@ -372,8 +372,8 @@ const api: PipelineApi = {
   },
 
   async parseTokens(text: string): Promise<TokenParseReply> {
-    const normalization = normalizationOf(requireScene());
-    const parsed = parseLocationTokens(String(text), { normalization });
+    const normalisation = normalisationOf(requireScene());
+    const parsed = parseLocationTokens(String(text), { normalisation });
     return {
       boxes: parsed.boxes
         .filter((b) => b.box)
@@ -389,12 +389,12 @@ const api: PipelineApi = {
         code: d.code,
         message: d.message,
       })),
-      normalization: { centroid: [...normalization.centroid], radius: normalization.radius },
+      normalisation: { centroid: [...normalisation.centroid], radius: normalisation.radius },
     };
   },
 
   async encodeTokens(min, max) {
-    return encodeBoxToTokens({ min, max }, normalizationOf(requireScene()));
+    return encodeBoxToTokens({ min, max }, normalisationOf(requireScene()));
   },
 
   async loadModel(spec: ModelSpec, onProgress?: ProgressListener): Promise<ModelInfo> {
@@ -435,7 +435,7 @@ const api: PipelineApi = {
       const cached = await restoreExtraction(key, state.scene.name);
       if (cached && cached.meta.counts.points === (state.scene.cloud?.positions.length ?? 0) / 3) {
         state.extraction = cached;
-        state.normalization = cached.meta.normalisation;
+        state.normalisation = cached.meta.normalisation;
         return cached.summary;
       }
       const result = await extractFeatures(state.scene, encoder, input, {
@@ -482,7 +482,7 @@ const api: PipelineApi = {
         summary,
         negatives: new NegativeSimilarityCache(),
       };
-      state.normalization = meta.normalisation;
+      state.normalisation = meta.normalisation;
       // A failed cache write (quota, private mode) must not fail the extraction.
       await saveCachedBundle(key, files).catch(() => false);
       return summary;
@@ -517,7 +517,7 @@ const api: PipelineApi = {
         mode: input.mode,
         threshold: input.threshold,
         topK: input.topK,
-        normalization: state.normalization,
+        normalisation: state.normalisation,
       },
       extraction.negatives,
     );

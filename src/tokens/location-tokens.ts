@@ -7,7 +7,7 @@
  */
 
 /** Scene normalisation: 3D-LLM divides by the largest distance of a point to the centroid. */
-export interface SceneNormalization {
+export interface SceneNormalisation {
   centroid: [number, number, number];
   radius: number;
 }
@@ -39,7 +39,7 @@ export function checkBinCount(bins: number): void {
   }
 }
 
-export function checkNormalization(norm: SceneNormalization): void {
+export function checkNormalisation(norm: SceneNormalisation): void {
   const ok =
     Array.isArray(norm.centroid) &&
     norm.centroid.length === 3 &&
@@ -73,17 +73,17 @@ export function binToCoordinate(bin: number, center: number, radius: number, bin
 }
 
 /** Width of one bin in metres (the decode error of a coordinate inside the grid is at most half). */
-export function binSize(norm: SceneNormalization, bins = DEFAULT_LOCATION_BINS): number {
+export function binSize(norm: SceneNormalisation, bins = DEFAULT_LOCATION_BINS): number {
   return (2 * norm.radius) / bins;
 }
 
 export function encodeBoxToBins(
   box: LocationBox,
-  norm: SceneNormalization,
+  norm: SceneNormalisation,
   bins = DEFAULT_LOCATION_BINS,
 ): LocationBins {
   checkBinCount(bins);
-  checkNormalization(norm);
+  checkNormalisation(norm);
   const out = new Array<number>(6);
   for (let axis = 0; axis < 3; axis++) {
     const c = norm.centroid[axis];
@@ -98,11 +98,11 @@ export function encodeBoxToBins(
 
 export function decodeBinsToBox(
   locationBins: readonly number[],
-  norm: SceneNormalization,
+  norm: SceneNormalisation,
   bins = DEFAULT_LOCATION_BINS,
 ): LocationBox {
   checkBinCount(bins);
-  checkNormalization(norm);
+  checkNormalisation(norm);
   if (locationBins.length !== 6) {
     throw new LocationTokenError(`a box needs 6 location bins, got ${locationBins.length}`);
   }
@@ -130,7 +130,7 @@ export function formatLocationTokens(locationBins: readonly number[]): string {
 
 export function encodeBoxToTokens(
   box: LocationBox,
-  norm: SceneNormalization,
+  norm: SceneNormalisation,
   bins = DEFAULT_LOCATION_BINS,
 ): string {
   return formatLocationTokens(encodeBoxToBins(box, norm, bins));

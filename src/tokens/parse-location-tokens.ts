@@ -12,7 +12,7 @@ import {
   formatLocationTokens,
   type LocationBins,
   type LocationBox,
-  type SceneNormalization,
+  type SceneNormalisation,
 } from './location-tokens';
 
 export type LocationDiagnosticCode =
@@ -56,7 +56,7 @@ export interface ParseLocationOptions {
   /** Bins per axis (default 256: `<loc0>`..`<loc255>`). */
   bins?: number;
   /** When given, each box is also decoded to metres. */
-  normalization?: SceneNormalization;
+  normalisation?: SceneNormalisation;
 }
 
 export interface ParseLocationResult {
@@ -146,8 +146,8 @@ export function parseLocationTokens(
         start,
         end,
       };
-      if (options.normalization) {
-        parsed.box = decodeBinsToBox(groupBins, options.normalization, bins);
+      if (options.normalisation) {
+        parsed.box = decodeBinsToBox(groupBins, options.normalisation, bins);
       }
       boxes.push(parsed);
     }

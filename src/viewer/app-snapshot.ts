@@ -31,7 +31,7 @@ export function appSnapshot() {
     selectedBox: s.selectedBox,
     selectedTokens: s.selectedTokens,
     tokenDiagnostics: [...s.tokenDiagnostics],
-    normalization: s.normalization ? structuredClone(s.normalization) : undefined,
+    normalisation: s.normalisation ? structuredClone(s.normalisation) : undefined,
     frameImage: s.frameImage
       ? { index: s.frameImage.index, width: s.frameImage.width, height: s.frameImage.height }
       : undefined,

@@ -74,7 +74,7 @@ const clearedScene: Partial<AppState> = {
   selectedBox: undefined,
   selectedTokens: undefined,
   frameImage: undefined,
-  normalization: undefined,
+  normalisation: undefined,
 };
 
 /** Terminates the worker (cancelling everything in flight) and starts a fresh one. */
@@ -267,7 +267,7 @@ export async function showTokenBoxes(text: string): Promise<void> {
     setState((s) => ({
       boxes: [...s.boxes.filter((b) => b.source !== 'tokens'), ...boxes],
       tokenDiagnostics: reply.diagnostics.map((d) => `${d.severity}: ${d.message}`),
-      normalization: reply.normalization,
+      normalisation: reply.normalisation,
     }));
   });
 }
@@ -307,7 +307,7 @@ export function exportBoxesJson(): void {
   const json = {
     scene: s.scene?.info.name,
     query: s.lastQuery?.text,
-    normalization: s.normalization,
+    normalisation: s.normalisation,
     boxes: s.boxes.map((b) => ({
       source: b.source,
       label: b.label,

@@ -75,7 +75,7 @@ export interface AppState {
   /** Messages from the last token parse (text from our parser, shown as text). */
   tokenDiagnostics: string[];
   /** Scene normalisation (centroid, radius) the location tokens were decoded with. */
-  normalization?: { centroid: [number, number, number]; radius: number };
+  normalisation?: { centroid: [number, number, number]; radius: number };
   /** The camera flies here when this object changes. */
   flyTo?: { center: [number, number, number]; radius: number };
   frameImage?: FrameImage;

@@ -57,7 +57,7 @@ describe('cli query', () => {
       expect(b.pointCount).toBeGreaterThan(0);
       for (let a = 0; a < 3; a++) expect(b.min[a]).toBeLessThanOrEqual(b.max[a]);
       // the tokens decode back to the box within half a bin (bundle normalisation)
-      const decoded = parseLocationTokens(b.tokens, { normalization: meta.normalisation }).boxes[0]
+      const decoded = parseLocationTokens(b.tokens, { normalisation: meta.normalisation }).boxes[0]
         .box!;
       const halfBin = meta.normalisation.radius / 256;
       for (let a = 0; a < 3; a++) {

@@ -43,10 +43,10 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     const input = page.getByLabel('LLM output with <locK> tokens');
     await input.fill('nothing yet <loc0><loc0><loc0><loc1><loc1><loc1>');
     await page.getByRole('button', { name: 'Show boxes' }).click();
-    await page.waitForFunction(() => window.__app.normalization !== undefined);
+    await page.waitForFunction(() => window.__app.normalisation !== undefined);
     const app = (await page.evaluate(() => window.__app)) as AppSnapshot;
     const red = app.scene!.objects.find((o) => o.colorName === 'red')!;
-    const norm = app.normalization!;
+    const norm = app.normalisation!;
     const tokens = encodeBoxToTokens(red.aabb, norm);
     await input.fill(`Sure! The red box is at ${tokens}.`);
     await page.getByRole('button', { name: 'Show boxes' }).click();

@@ -96,14 +96,14 @@ describe.skipIf(!hasChromium)('demo room: extract, query, tokens, export', () =>
     expect(await page.getByTestId('selected-tokens').innerText()).toBe(redBoxes[0].tokens);
 
     // Paste six tokens (the red object's GT box, encoded here) and see their box.
-    const tokens = encodeBoxToTokens(red!.aabb, queried.normalization ?? (await normalization()));
-    async function normalization() {
+    const tokens = encodeBoxToTokens(red!.aabb, queried.normalisation ?? (await normalisation()));
+    async function normalisation() {
       await page
         .getByLabel('LLM output with <locK> tokens')
         .fill('<loc0><loc0><loc0><loc1><loc1><loc1>');
       await page.getByRole('button', { name: 'Show boxes' }).click();
-      await page.waitForFunction(() => window.__app.normalization !== undefined);
-      return (await snapshot()).normalization!;
+      await page.waitForFunction(() => window.__app.normalisation !== undefined);
+      return (await snapshot()).normalisation!;
     }
     await page.getByLabel('LLM output with <locK> tokens').fill(`the red sofa ${tokens}`);
     await page.getByRole('button', { name: 'Show boxes' }).click();

@@ -8,10 +8,10 @@ import {
   encodeBoxToTokens,
   LocationTokenError,
   type LocationBox,
-  type SceneNormalization,
+  type SceneNormalisation,
 } from '../../src/tokens';
 
-const normArb: fc.Arbitrary<SceneNormalization> = fc.record({
+const normArb: fc.Arbitrary<SceneNormalisation> = fc.record({
   centroid: fc.tuple(
     fc.double({ min: -1000, max: 1000, noNaN: true }),
     fc.double({ min: -1000, max: 1000, noNaN: true }),
@@ -22,7 +22,7 @@ const normArb: fc.Arbitrary<SceneNormalization> = fc.record({
 const binsArb = fc.oneof(fc.constant(256), fc.integer({ min: 2, max: 4096 }));
 
 describe('location tokens: hand-computed cases', () => {
-  const unit: SceneNormalization = { centroid: [0, 0, 0], radius: 1 };
+  const unit: SceneNormalisation = { centroid: [0, 0, 0], radius: 1 };
 
   it("uses 3D-LLM's grid for N = 256: floor(p*128 + 128) clamped to 0..255", () => {
     expect(coordinateToBin(0, 0, 1, 256)).toBe(128);

@@ -108,14 +108,14 @@ describe('parseLocationTokens: hand-made cases', () => {
       '<loc0><loc1><loc2><loc3><loc3><loc3><loc4>',
       {
         bins: 4,
-        normalization: norm,
+        normalisation: norm,
       },
     );
     expect(boxes).toEqual([]);
     expect(codes(diagnostics)).toEqual(['error:token-count@0-42', 'error:bin-out-of-range@36-42']);
     const ok = parseLocationTokens('<loc0><loc1><loc2><loc3><loc3><loc3>', {
       bins: 4,
-      normalization: norm,
+      normalisation: norm,
     });
     expect(ok.diagnostics).toEqual([]);
     expect(ok.boxes[0].box).toEqual(decodeBinsToBox([0, 1, 2, 3, 3, 3], norm, 4));

@@ -99,7 +99,7 @@ async function featuresFor(
     scene: {
       field,
       positions: result.positions,
-      normalization: sceneNormalisation(result.positions),
+      normalisation: sceneNormalisation(result.positions),
     },
     reused: false,
   };

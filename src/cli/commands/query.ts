@@ -62,7 +62,7 @@ export function queryScene(bundle: FeatureBundle): QueryScene {
   return {
     field: bundle.field,
     positions: bundle.positions,
-    normalization: bundle.meta.normalisation,
+    normalisation: bundle.meta.normalisation,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args';
 import { NodeFileSource } from '../../pipeline/io/node-file-source';
-import { readBundleNormalization } from '../../pipeline/query/bundle-normalization';
+import { readBundleNormalisation } from '../../pipeline/query/bundle-normalisation';
 import { QUERY_DEFAULTS } from '../../pipeline/defaults';
 import {
   decodeBinsToBox,
@@ -10,12 +10,12 @@ import {
   parseLocationTokens,
   type LocationDiagnostic,
   type ParsedLocationBox,
-  type SceneNormalization,
+  type SceneNormalisation,
 } from '../../tokens';
 
 export interface TokensEncodeResult {
   action: 'encode';
-  normalization: SceneNormalization;
+  normalisation: SceneNormalisation;
   bins: number;
   box: { min: number[]; max: number[] };
   locationBins: number[];
@@ -26,7 +26,7 @@ export interface TokensEncodeResult {
 
 export interface TokensDecodeResult {
   action: 'decode';
-  normalization: SceneNormalization;
+  normalisation: SceneNormalisation;
   bins: number;
   boxes: ParsedLocationBox[];
   diagnostics: LocationDiagnostic[];
@@ -41,10 +41,10 @@ function parseCoordinate(text: string): number {
 }
 
 /** `--centroid x,y,z --radius r` instead of a bundle (e.g. for 3D-LLM's own normalisation). */
-async function normalizationFrom(
+async function normalisationFrom(
   args: ParsedArgs,
   bundleDir: string | undefined,
-): Promise<SceneNormalization> {
+): Promise<SceneNormalisation> {
   const centroidText = flagString(args, 'centroid');
   const radius = flagNumber(args, 'radius');
   if (centroidText !== undefined || radius !== undefined) {
@@ -57,7 +57,7 @@ async function normalizationFrom(
     return { centroid: [centroid[0], centroid[1], centroid[2]], radius };
   }
   if (!bundleDir) throw new CliUsageError('tokens needs a feature bundle directory');
-  return readBundleNormalization(await NodeFileSource.open(bundleDir));
+  return readBundleNormalisation(await NodeFileSource.open(bundleDir));
 }
 
 const round = (v: number) => Number(v.toFixed(4));
@@ -80,16 +80,16 @@ export const tokensCommand: CliCommand = {
         );
       }
       const c = coordText.map((t) => parseCoordinate(t as string));
-      const normalization = await normalizationFrom(args, bundleDir);
+      const normalisation = await normalisationFrom(args, bundleDir);
       const box = {
         min: [c[0], c[1], c[2]] as [number, number, number],
         max: [c[3], c[4], c[5]] as [number, number, number],
       };
-      const locationBins = encodeBoxToBins(box, normalization, bins);
-      const decoded = decodeBinsToBox(locationBins, normalization, bins);
+      const locationBins = encodeBoxToBins(box, normalisation, bins);
+      const decoded = decodeBinsToBox(locationBins, normalisation, bins);
       const result: TokensEncodeResult = {
         action,
-        normalization,
+        normalisation,
         bins,
         box,
         locationBins,
@@ -101,9 +101,9 @@ export const tokensCommand: CliCommand = {
     if (action === 'decode') {
       const [bundleDir, ...textParts] = explicitNorm ? [undefined, ...rest] : rest;
       if (textParts.length === 0) throw new CliUsageError('tokens decode needs the TEXT to read');
-      const normalization = await normalizationFrom(args, bundleDir);
-      const parsed = parseLocationTokens(textParts.join(' '), { bins, normalization });
-      const result: TokensDecodeResult = { action, normalization, bins, ...parsed };
+      const normalisation = await normalisationFrom(args, bundleDir);
+      const parsed = parseLocationTokens(textParts.join(' '), { bins, normalisation });
+      const result: TokensDecodeResult = { action, normalisation, bins, ...parsed };
       return result;
     }
     throw new CliUsageError(`tokens needs 'encode' or 'decode', got '${action ?? ''}'`);

@@ -6,9 +6,9 @@ import type { Mat4 } from '../scene/types';
 import type { Vec3 } from './primitives';
 
 export function lookAtCameraToWorld(eye: Vec3, target: Vec3): Mat4 {
-  const f = normalize([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
+  const f = normalise([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
   // right = forward × up(+z); undefined when looking straight up or down, which we never do.
-  const r = normalize([f[1], -f[0], 0]);
+  const r = normalise([f[1], -f[0], 0]);
   // down = forward × right, so (right, down, forward) is right-handed.
   const d: Vec3 = [f[1] * r[2] - f[2] * r[1], f[2] * r[0] - f[0] * r[2], f[0] * r[1] - f[1] * r[0]];
   const m = new Float64Array(16);
@@ -24,7 +24,7 @@ export function lookAtCameraToWorld(eye: Vec3, target: Vec3): Mat4 {
   return m;
 }
 
-function normalize(v: Vec3): Vec3 {
+function normalise(v: Vec3): Vec3 {
   const n = Math.hypot(v[0], v[1], v[2]);
   if (!(n > 0)) throw new Error('lookAtCameraToWorld: degenerate direction');
   return [v[0] / n, v[1] / n, v[2] / n];

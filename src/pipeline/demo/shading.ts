@@ -9,11 +9,11 @@ import { hashToUnit } from './prng';
 export const AMBIENT = 0.72;
 export const DIFFUSE = 0.28;
 /** Towards the light: mostly from above, a little from the +x, -y side. */
-const LIGHT: [number, number, number] = normalize([0.35, -0.25, 0.9]);
+const LIGHT: [number, number, number] = normalise([0.35, -0.25, 0.9]);
 const TEXTURE_CELL_M = 0.07;
 const TEXTURE_AMPLITUDE = 0.035;
 
-function normalize(v: [number, number, number]): [number, number, number] {
+function normalise(v: [number, number, number]): [number, number, number] {
   const n = Math.hypot(v[0], v[1], v[2]);
   return [v[0] / n, v[1] / n, v[2] / n];
 }

@@ -1,7 +1,7 @@
 /**
  * Per-pixel features of one view without a segmenter (ConceptFusion / 3D-LLM style):
  * the view's global CLIP embedding g and multi-scale overlapping crop embeddings l_i;
- * w_i = softmax_i(cos(g, l_i)) over the view's crops, f_i = normalize(w_i·g + (1 − w_i)·l_i),
+ * w_i = softmax_i(cos(g, l_i)) over the view's crops, f_i = normalise(w_i·g + (1 − w_i)·l_i),
  * and a pixel's feature is the re-normalised sum of the f_i of the crops covering it.
  *
  * No H×W×D image is built: tiles are snapped to a grid of square cells (`cellFraction` of the
@@ -114,7 +114,7 @@ function normaliseInPlace(v: Float32Array | Float64Array, offset: number, dim: n
 }
 
 /**
- * f_i = normalize(w_i·g + (1 − w_i)·l_i) with w = softmax(cos(g, l)) over the crops.
+ * f_i = normalise(w_i·g + (1 − w_i)·l_i) with w = softmax(cos(g, l)) over the crops.
  * `global` (D) and `locals` (n×D) are unit vectors (the encoder normalises).
  */
 export function fuseCropEmbeddings(
@@ -143,7 +143,7 @@ export function fuseCropEmbeddings(
 }
 
 /**
- * The view's feature map: per cell, normalize(Σ f_i over covering crops), then (optionally)
+ * The view's feature map: per cell, normalise(Σ f_i over covering crops), then (optionally)
  * projected onto an accumulation basis (A×D rows) so fusion sums A numbers per point.
  */
 export function buildFeatureMap(

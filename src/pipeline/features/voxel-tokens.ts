@@ -8,11 +8,9 @@ import { FEATURE_DEFAULTS } from '../defaults';
 import { UnsupportedError } from '../errors';
 import { mulberry32 } from '../random';
 
-export interface SceneNormalisation {
-  centroid: [number, number, number];
-  /** Largest distance from the centroid (1 if all points coincide). */
-  radius: number;
-}
+import type { SceneNormalisation } from '../../tokens/location-tokens';
+
+export type { SceneNormalisation };
 
 export function sceneNormalisation(positions: Float32Array): SceneNormalisation {
   const n = positions.length / 3;

@@ -3,7 +3,7 @@
  * metres, one robust box per cluster, ranked, top-k, each with its location tokens.
  */
 import { QUERY_DEFAULTS } from '../defaults';
-import { encodeBoxToTokens, type SceneNormalization } from '../../tokens/location-tokens';
+import { encodeBoxToTokens, type SceneNormalisation } from '../../tokens/location-tokens';
 import { clusterBoxes } from './cluster-boxes';
 import { clusterVoxelSizeFor } from './cluster-voxel-size';
 import {
@@ -36,7 +36,7 @@ export interface GroundingOptions {
   topK: number;
   locationBins: number;
   /** When given, every box carries its location tokens. */
-  normalization?: SceneNormalization;
+  normalisation?: SceneNormalisation;
 }
 
 export type QueryOptions = GroundingOptions & ScoreOptions;
@@ -56,7 +56,7 @@ export function resolveQueryOptions(options: Partial<QueryOptions> = {}): QueryO
     scoreWeightedExtents: options.scoreWeightedExtents ?? QUERY_DEFAULTS.scoreWeightedExtents,
     topK: options.topK ?? QUERY_DEFAULTS.topK,
     locationBins: options.locationBins ?? QUERY_DEFAULTS.locationBins,
-    normalization: options.normalization,
+    normalisation: options.normalisation,
   };
 }
 
@@ -120,8 +120,8 @@ export function groundScores(
     .map((box, i) => ({
       rank: i + 1,
       ...box,
-      ...(options.normalization
-        ? { tokens: encodeBoxToTokens(box, options.normalization, options.locationBins) }
+      ...(options.normalisation
+        ? { tokens: encodeBoxToTokens(box, options.normalisation, options.locationBins) }
         : {}),
     }));
   return {

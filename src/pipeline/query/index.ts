@@ -11,4 +11,4 @@ export * from './text-embedding';
 export * from './text-query';
 export * from './query-file';
 export * from './evaluate';
-export * from './bundle-normalization';
+export * from './bundle-normalisation';

@@ -7,11 +7,11 @@ import type { NegativeSet } from './relevancy';
 
 export async function embedQueryText(encoder: ClipEncoder, text: string): Promise<Float32Array> {
   const embedding = await encoder.embedTexts([text]);
-  return normalizeInPlace(embedding.slice(0, encoder.dim));
+  return normaliseInPlace(embedding.slice(0, encoder.dim));
 }
 
 /** Encoders return unit vectors; re-normalising is cheap insurance against a model that doesn't. */
-export function normalizeInPlace(v: Float32Array): Float32Array {
+export function normaliseInPlace(v: Float32Array): Float32Array {
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
   const norm = Math.sqrt(sum);
@@ -50,7 +50,7 @@ async function embedNegatives(
   const raw = await encoder.embedTexts([...phrases]);
   const embeddings = new Float32Array(phrases.length * dim);
   for (let i = 0; i < phrases.length; i++) {
-    embeddings.set(normalizeInPlace(raw.slice(i * dim, (i + 1) * dim)), i * dim);
+    embeddings.set(normaliseInPlace(raw.slice(i * dim, (i + 1) * dim)), i * dim);
   }
   return { key, embeddings, count: phrases.length };
 }

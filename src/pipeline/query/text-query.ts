@@ -5,7 +5,7 @@
  */
 import type { ClipEncoder } from '../clip/types';
 import { QUERY_DEFAULTS } from '../defaults';
-import type { SceneNormalization } from '../../tokens/location-tokens';
+import type { SceneNormalisation } from '../../tokens/location-tokens';
 import { groundScores, resolveQueryOptions, type QueryOptions } from './ground';
 import { NegativeSimilarityCache, scorePoints } from './relevancy';
 import { embedQueryText, negativeEmbeddingCache, NegativeEmbeddingCache } from './text-embedding';
@@ -16,7 +16,7 @@ export interface QueryScene {
   /** N×3 metres, parallel to the field's points. */
   positions: Float32Array;
   /** The bundle's 3D-LLM normalisation; boxes get location tokens when present. */
-  normalization?: SceneNormalization;
+  normalisation?: SceneNormalisation;
 }
 
 export interface TextQueryOptions extends Partial<QueryOptions> {
@@ -52,7 +52,7 @@ export async function queryByText(
 ): Promise<TextQueryResult> {
   const resolved = resolveQueryOptions({
     ...options,
-    normalization: options.normalization ?? scene.normalization,
+    normalisation: options.normalisation ?? scene.normalisation,
   });
   const t0 = now();
   const query = await embedQueryText(encoder, text);

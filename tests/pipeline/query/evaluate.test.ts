@@ -27,7 +27,7 @@ describe('queryByText and evaluateGrounding on a synthetic room', () => {
   const scene = {
     field: new Float32Field(room.features, room.count, room.dim),
     positions: room.positions,
-    normalization: { centroid: [3, 2.5, 0.5] as [number, number, number], radius: 4 },
+    normalisation: { centroid: [3, 2.5, 0.5] as [number, number, number], radius: 4 },
   };
 
   it('embeds the negatives once per model and their similarity once per field', async () => {

@@ -35,18 +35,18 @@ describe('groundQuery on a synthetic room', () => {
 
   it('attaches location tokens that decode back to the box within half a bin', () => {
     const field = new Float32Field(room.features, room.count, room.dim);
-    const normalization = { centroid: [3, 2.5, 0.5] as [number, number, number], radius: 4 };
+    const normalisation = { centroid: [3, 2.5, 0.5] as [number, number, number], radius: 4 };
     const cache = new NegativeSimilarityCache();
     const result = groundQuery(
       field,
       room.positions,
       room.objects[0].feature,
       negatives,
-      { normalization, topK: 2 },
+      { normalisation, topK: 2 },
       cache,
     );
     expect(result.boxes.length).toBeLessThanOrEqual(2);
-    const decoded = parseLocationTokens(result.boxes[0].tokens!, { normalization }).boxes[0].box!;
+    const decoded = parseLocationTokens(result.boxes[0].tokens!, { normalisation }).boxes[0].box!;
     for (let a = 0; a < 3; a++) {
       expect(Math.abs(decoded.min[a] - result.boxes[0].min[a])).toBeLessThanOrEqual(4 / 256 + 1e-6);
       expect(Math.abs(decoded.max[a] - result.boxes[0].max[a])).toBeLessThanOrEqual(4 / 256 + 1e-6);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ParseError } from '../../../src/pipeline/errors';
 import { parseQueryFile } from '../../../src/pipeline/query/query-file';
-import { parseBundleNormalization } from '../../../src/pipeline/query/bundle-normalization';
+import { parseBundleNormalisation } from '../../../src/pipeline/query/bundle-normalisation';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
@@ -78,10 +78,10 @@ describe('parseQueryFile', () => {
   });
 });
 
-describe('parseBundleNormalization', () => {
+describe('parseBundleNormalisation', () => {
   it('reads the 3D-LLM normalisation from meta.json', () => {
     const meta = { format: 'x', normalisation: { centroid: [1, 2, 3.5], radius: 4.25 } };
-    expect(parseBundleNormalization(enc(JSON.stringify(meta)), 'meta.json')).toEqual({
+    expect(parseBundleNormalisation(enc(JSON.stringify(meta)), 'meta.json')).toEqual({
       centroid: [1, 2, 3.5],
       radius: 4.25,
     });
@@ -98,7 +98,7 @@ describe('parseBundleNormalization', () => {
       '{"normalisation": {"centroid": [1, 2, 3], "radius": 1e999}}',
       'not json',
     ]) {
-      expect(() => parseBundleNormalization(enc(bad), 'meta.json')).toThrow(ParseError);
+      expect(() => parseBundleNormalisation(enc(bad), 'meta.json')).toThrow(ParseError);
     }
   });
 
@@ -122,7 +122,7 @@ describe('parseBundleNormalization', () => {
         ),
         (bytes) => {
           try {
-            const n = parseBundleNormalization(bytes, 'meta.json');
+            const n = parseBundleNormalisation(bytes, 'meta.json');
             expect(n.radius).toBeGreaterThan(0);
             expect(n.centroid.every(Number.isFinite)).toBe(true);
           } catch (err) {

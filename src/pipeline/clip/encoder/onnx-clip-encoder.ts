@@ -9,7 +9,7 @@ import { CLIP_MODEL_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
 import type { ClipEncoder, TextTokenizer } from '../types';
 import { fromFloat16Array, toFloat16Array } from '../../io/float16';
-import { l2NormalizeRows } from './l2-normalize';
+import { l2NormaliseRows } from './l2-normalise';
 import {
   ensureOrtConfigured,
   preferredExecutionProviders,
@@ -261,12 +261,12 @@ export class OnnxClipEncoder implements ClipEncoder {
   /** Raw embeddings plus the norms, normalised in place (for CLI diagnostics). */
   async embedImagesWithNorms(pixelValues: Float32Array, batch: number): Promise<RawEmbeddings> {
     const embeddings = await this.embedImagesRaw(pixelValues, batch);
-    return { embeddings, norms: l2NormalizeRows(embeddings, this.dim) };
+    return { embeddings, norms: l2NormaliseRows(embeddings, this.dim) };
   }
 
   async embedTextsWithNorms(texts: string[]): Promise<RawEmbeddings> {
     const embeddings = await this.embedTextsRaw(texts);
-    return { embeddings, norms: l2NormalizeRows(embeddings, this.dim) };
+    return { embeddings, norms: l2NormaliseRows(embeddings, this.dim) };
   }
 
   async embedImages(pixelValues: Float32Array, batch: number): Promise<Float32Array> {

@@ -36,11 +36,11 @@ export function whitespaceClean(text: string): string {
 }
 
 /** The full normalisation before splitting: clean, collapse whitespace, lowercase. */
-export function normalizeClipText(text: string): string {
+export function normaliseClipText(text: string): string {
   return whitespaceClean(basicClean(text)).toLowerCase();
 }
 
 /** Words in order (unmatched characters, i.e. whitespace, are dropped, as `re.findall` does). */
-export function splitClipWords(normalized: string): string[] {
-  return normalized.match(CLIP_WORD_PATTERN) ?? [];
+export function splitClipWords(normalised: string): string[] {
+  return normalised.match(CLIP_WORD_PATTERN) ?? [];
 }

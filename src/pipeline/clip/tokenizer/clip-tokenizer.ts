@@ -1,7 +1,7 @@
 import type { TextTokenizer } from '../types';
 import { CLIP_TOKENIZER_DEFAULTS } from '../../defaults';
 import { BpeModel, END_TOKEN, START_TOKEN, type BpeModelSpec } from './bpe-model';
-import { CLIP_WORD_PATTERN, normalizeClipText } from './clean';
+import { CLIP_WORD_PATTERN, normaliseClipText } from './clean';
 
 export interface ClipTokenizerOptions {
   /** Sequence length including start and end (CLIP: 77). */
@@ -72,11 +72,11 @@ export class ClipTokenizer implements TextTokenizer {
   /** BPE ids of the text without start/end and without truncation. */
   encodeContent(text: string, limit = Infinity): number[] {
     const out: number[] = [];
-    const normalized = normalizeClipText(text);
+    const normalised = normaliseClipText(text);
     // A fresh regex per call: the shared one is global (stateful lastIndex).
     const pattern = new RegExp(CLIP_WORD_PATTERN.source, CLIP_WORD_PATTERN.flags);
     let match: RegExpExecArray | null;
-    while (out.length < limit && (match = pattern.exec(normalized)) !== null) {
+    while (out.length < limit && (match = pattern.exec(normalised)) !== null) {
       for (const id of this.encodeWord(match[0])) out.push(id);
     }
     return out;

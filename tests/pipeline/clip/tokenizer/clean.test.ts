@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   basicClean,
-  normalizeClipText,
+  normaliseClipText,
   splitClipWords,
   whitespaceClean,
 } from '../../../../src/pipeline/clip/tokenizer/clean';
@@ -21,8 +21,8 @@ describe("CLIP text cleaning (simple_tokenizer.py's basic_clean / whitespace_cle
   });
 
   it('lowercases after cleaning, including final sigma', () => {
-    expect(normalizeClipText('A PHOTO of  a Cat!')).toBe('a photo of a cat!');
-    expect(normalizeClipText('ΣΟΦΟΣ')).toBe('σοφος');
+    expect(normaliseClipText('A PHOTO of  a Cat!')).toBe('a photo of a cat!');
+    expect(normaliseClipText('ΣΟΦΟΣ')).toBe('σοφος');
   });
 
   it('splits into special tokens, contractions, letter runs, single digits and symbol runs', () => {

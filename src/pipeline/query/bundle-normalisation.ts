@@ -4,12 +4,12 @@
  */
 import { MissingFileError, ParseError } from '../errors';
 import type { FileSource } from '../io/file-source';
-import type { SceneNormalization } from '../../tokens/location-tokens';
+import type { SceneNormalisation } from '../../tokens/location-tokens';
 
 /** meta.json is small; anything this large is not one. */
 const MAX_META_BYTES = 16 * 1024 * 1024;
 
-export async function readBundleNormalization(source: FileSource): Promise<SceneNormalization> {
+export async function readBundleNormalisation(source: FileSource): Promise<SceneNormalisation> {
   const file = `${source.name}/meta.json`;
   if (!(await source.exists('meta.json'))) {
     throw new MissingFileError(file, 'not a feature bundle (no meta.json); run `extract` first');
@@ -17,10 +17,10 @@ export async function readBundleNormalization(source: FileSource): Promise<Scene
   if ((await source.size('meta.json')) > MAX_META_BYTES) {
     throw new ParseError({ file, byteOffset: 0 }, `larger than ${MAX_META_BYTES} bytes`);
   }
-  return parseBundleNormalization(await source.read('meta.json'), file);
+  return parseBundleNormalisation(await source.read('meta.json'), file);
 }
 
-export function parseBundleNormalization(bytes: Uint8Array, file: string): SceneNormalization {
+export function parseBundleNormalisation(bytes: Uint8Array, file: string): SceneNormalisation {
   let meta: unknown;
   try {
     meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));

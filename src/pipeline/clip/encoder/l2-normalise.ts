@@ -1,5 +1,5 @@
 /** Normalises each row of a row-major [rows, dim] matrix in place; returns the norms before. */
-export function l2NormalizeRows(data: Float32Array, dim: number): Float32Array {
+export function l2NormaliseRows(data: Float32Array, dim: number): Float32Array {
   const rows = dim > 0 ? Math.floor(data.length / dim) : 0;
   const norms = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
