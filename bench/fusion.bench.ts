@@ -233,7 +233,7 @@ async function iclNuim() {
     console.warn(`ICL-NUIM skipped: ${dir} is missing`);
     return;
   }
-  const { NodeFileSource } = await import('../src/pipeline/io/node-file-source');
+  const { NodeFileSource } = await import('../src/hosts/node/node-file-source');
   const { openScene } = await import('../src/pipeline/scene/open-scene');
   const { ensureCloud } = await import('../src/pipeline/scene/reconstruct');
   const t0 = performance.now();

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { backprojectPixel } from '../src/pipeline/geometry/camera';
-import { NodeFileSource } from '../src/pipeline/io/node-file-source';
+import { NodeFileSource } from '../src/hosts/node/node-file-source';
 import { openScene } from '../src/pipeline/scene/open-scene';
 import { reconstructCloud } from '../src/pipeline/scene/reconstruct';
 import type { DepthImage, RgbdFrame, RgbImage, Scene } from '../src/pipeline/scene/types';

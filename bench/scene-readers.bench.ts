@@ -15,7 +15,7 @@ import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
 import { unzlibSync } from 'fflate';
 import { decodeColorImage } from '../src/pipeline/image/decode';
 import { MemoryFileSource } from '../src/pipeline/io/memory-file-source';
-import { NodeFileSource } from '../src/pipeline/io/node-file-source';
+import { NodeFileSource } from '../src/hosts/node/node-file-source';
 import { parsePly } from '../src/pipeline/scene/readers/ply';
 import { writePly } from '../src/pipeline/scene/readers/ply-writer';
 import { indexSensFile, readSensFrames } from '../src/pipeline/scene/readers/sens';

@@ -70,11 +70,9 @@ export interface SceneListEntry {
   description: string;
 }
 
-/** A file from an <input webkitdirectory> or a drop, with its path relative to the chosen root. */
-export interface DroppedFile {
-  path: string;
-  file: File;
-}
+import type { DroppedFile } from '../src/hosts/browser/blob-file-source';
+
+export type { DroppedFile };
 
 export interface FrameImage {
   index: number;

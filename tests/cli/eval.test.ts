@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeFiles } from '../../src/pipeline/io/node-write-files';
+import { writeFiles } from '../../src/hosts/node/write-files';
 import { cli } from './run-cli';
 
 const repoRoot = path.resolve(__dirname, '../..');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeFiles } from '../../src/pipeline/io/node-write-files';
+import { writeFiles } from '../../src/hosts/node/write-files';
 import { readNpy } from '../../src/pipeline/io/npy';
 import { deserialiseFeatureField } from '../../src/pipeline/features/feature-field';
 import { cli } from './run-cli';

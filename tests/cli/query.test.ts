@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeFiles } from '../../src/pipeline/io/node-write-files';
+import { writeFiles } from '../../src/hosts/node/write-files';
 import { parseLocationTokens } from '../../src/tokens';
 import { cli } from './run-cli';
 

@@ -4,7 +4,7 @@ import { CliUsageError, flagNumber, flagString } from '../args';
 import { MissingFileError } from '../../pipeline/errors';
 import { decodeColorImage } from '../../pipeline/image/decode';
 import { preprocessImage, type PixelRect } from '../../pipeline/clip/preprocess/clip-preprocess';
-import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
+import { loadNodeClipModel } from '../../hosts/node/model-spec';
 
 const FIRST_VALUES = 8;
 

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
-import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
+import { loadNodeClipModel } from '../../hosts/node/model-spec';
 
 /** How many leading values of the embedding to print. */
 const FIRST_VALUES = 8;

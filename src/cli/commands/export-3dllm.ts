@@ -1,8 +1,8 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { readFeatureBundle, write3dLlmExport } from '../../pipeline/features/bundle';
-import { writeFiles } from '../../pipeline/io/node-write-files';
+import { writeFiles } from '../../hosts/node/write-files';
 
 export const export3dLlmCommand: CliCommand = {
   name: 'export-3dllm',

@@ -1,14 +1,14 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
-import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { loadNodeClipModel } from '../../hosts/node/model-spec';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
 import { extractFeatures, type ExtractRequest } from '../../pipeline/features/extract';
 import { encodeFeatureField } from '../../pipeline/features/feature-field';
 import { writeFeatureBundle } from '../../pipeline/features/bundle';
 import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
 import type { Progress } from '../../pipeline/progress';
-import { writeFiles } from '../../pipeline/io/node-write-files';
+import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
 import { FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../../pipeline/defaults';
 

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber } from '../args';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
 import { sceneInfo } from '../../pipeline/scene/scene-info';
 

@@ -1,10 +1,10 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args';
-import { loadNodeClipModel } from '../../pipeline/clip/model-source/node-model-spec';
+import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { OFFLINE_MODEL_ID } from '../../pipeline/clip/offline/offline-spec';
 import { ModelError } from '../../pipeline/errors';
 import { readFeatureBundle, type FeatureBundle } from '../../pipeline/features/bundle';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { queryByText, type TextQueryOptions } from '../../pipeline/query/text-query';
 import type { GroundedBox } from '../../pipeline/query/types';
 import type { QueryScene } from '../../pipeline/query/text-query';

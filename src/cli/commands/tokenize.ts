@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { CliCommand } from '../command';
 import { CliUsageError, flagString } from '../args';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
-import { offlineModelFolder } from '../../pipeline/clip/model-source/node-model-spec';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
+import { offlineModelFolder } from '../../hosts/node/model-spec';
 import { loadClipTokenizer } from '../../pipeline/clip/tokenizer/load-tokenizer';
 
 /** The bundled offline model's tokenizer, used when no --vocab is given. */

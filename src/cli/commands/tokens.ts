@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args';
-import { NodeFileSource } from '../../pipeline/io/node-file-source';
+import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { readBundleNormalisation } from '../../pipeline/query/bundle-normalisation';
 import { QUERY_DEFAULTS } from '../../pipeline/defaults';
 import {

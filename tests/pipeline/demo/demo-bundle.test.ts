@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
 import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
-import { NodeFileSource } from '../../../src/pipeline/io/node-file-source';
+import { NodeFileSource } from '../../../src/hosts/node/node-file-source';
 import { writeSceneBundle } from '../../../src/pipeline/scene/bundle/bundle-writer';
 import { openScene } from '../../../src/pipeline/scene/open-scene';
 

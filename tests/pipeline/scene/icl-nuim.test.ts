@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NodeFileSource } from '../../../src/pipeline/io/node-file-source';
+import { NodeFileSource } from '../../../src/hosts/node/node-file-source';
 import { openScene } from '../../../src/pipeline/scene/open-scene';
 import { reconstructCloud } from '../../../src/pipeline/scene/reconstruct';
 import { cloudBounds } from '../../../src/pipeline/scene/scene-info';

@@ -3,7 +3,7 @@ import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source
 import { FolderModelSource } from '../../../../src/pipeline/clip/model-source/folder-model-source';
 import { loadClipModel } from '../../../../src/pipeline/clip/model-source/load-clip-model';
 import { buildOfflineModelFiles } from '../../../../src/pipeline/clip/offline/offline-model-files';
-import { nodeModelSource } from '../../../../src/pipeline/clip/model-source/node-model-spec';
+import { nodeModelSource } from '../../../../src/hosts/node/model-spec';
 import { OFFLINE_MODEL_ID } from '../../../../src/pipeline/clip/offline/offline-spec';
 
 const files = buildOfflineModelFiles();

@@ -13,7 +13,7 @@ import {
   MemoryModelCache,
   type ModelFileCache,
 } from '../../../../src/pipeline/clip/model-source/model-file-cache';
-import { NodeDirectoryModelCache } from '../../../../src/pipeline/clip/model-source/node-directory-model-cache';
+import { NodeDirectoryModelCache } from '../../../../src/hosts/node/directory-model-cache';
 import { buildOfflineModelFiles } from '../../../../src/pipeline/clip/offline/offline-model-files';
 import { startModelServer, type ModelServer } from './model-server';
 

@@ -1,8 +1,8 @@
 // Node-only FileSource (CLI, tests, benches). Never imported by the worker or the viewer.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { MissingFileError } from '../errors';
-import type { FileSource } from './file-source';
+import { MissingFileError } from '../../pipeline/errors';
+import type { FileSource } from '../../pipeline/io/file-source';
 
 export class NodeFileSource implements FileSource {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MissingFileError } from '../../src/pipeline/errors';
-import { BlobFileSource } from '../../workers/blob-file-source';
+import { MissingFileError } from '../../../src/pipeline/errors';
+import { BlobFileSource } from '../../../src/hosts/browser/blob-file-source';
 
 const file = (text: string) => new Blob([new TextEncoder().encode(text)]) as File;
 

@@ -1,6 +1,11 @@
-import { MissingFileError } from '../src/pipeline/errors';
-import type { FileSource } from '../src/pipeline/io/file-source';
-import type { DroppedFile } from './pipeline-api';
+import { MissingFileError } from '../../pipeline/errors';
+import type { FileSource } from '../../pipeline/io/file-source';
+
+/** A file from an <input webkitdirectory> or a drop, with its path relative to the chosen root. */
+export interface DroppedFile {
+  path: string;
+  file: File;
+}
 
 /**
  * A FileSource over browser File objects (a picked or dropped folder). Reads lazily, so a

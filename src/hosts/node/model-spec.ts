@@ -8,15 +8,15 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ModelError } from '../../errors';
-import { NodeFileSource } from '../../io/node-file-source';
-import { OFFLINE_MODEL_ID, OFFLINE_MODEL_PATH } from '../offline/offline-spec';
-import { FolderModelSource } from './folder-model-source';
-import { hubModelSource } from './http-model-source';
-import { loadClipModel, type LoadClipModelOptions, type LoadedClipModel } from './load-clip-model';
-import { parseModelVariant, type ModelSource, type ModelVariant } from './model-source';
-import { NodeDirectoryModelCache } from './node-directory-model-cache';
-import { inMemoryOfflineModelSource } from './offline-model-source';
+import { ModelError } from '../../pipeline/errors';
+import { NodeFileSource } from './node-file-source';
+import { OFFLINE_MODEL_ID, OFFLINE_MODEL_PATH } from '../../pipeline/clip/offline/offline-spec';
+import { FolderModelSource } from '../../pipeline/clip/model-source/folder-model-source';
+import { hubModelSource } from '../../pipeline/clip/model-source/http-model-source';
+import { loadClipModel, type LoadClipModelOptions, type LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
+import { parseModelVariant, type ModelSource, type ModelVariant } from '../../pipeline/clip/model-source/model-source';
+import { NodeDirectoryModelCache } from './directory-model-cache';
+import { inMemoryOfflineModelSource } from '../../pipeline/clip/model-source/offline-model-source';
 
 export interface NodeModelSpecOptions {
   /** 'quantized' | 'fp32' | 'fp16'; default: the hub's quantized, a folder's first available. */
@@ -27,7 +27,7 @@ export interface NodeModelSpecOptions {
   hubBaseUrl?: string;
 }
 
-const repoRoot = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const DEFAULT_NODE_MODEL_CACHE_DIR = nodePath.join(
   os.homedir(),
