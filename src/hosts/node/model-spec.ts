@@ -5,7 +5,6 @@
 //                            cached in a directory (default ~/.cache/scene3d-llm/models)
 //   DIR                      a local model folder in the transformers.js layout
 import { existsSync } from 'node:fs';
-import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../../pipeline/errors';
@@ -16,6 +15,7 @@ import { hubModelSource } from '../../pipeline/clip/model-source/http-model-sour
 import { loadClipModel, type LoadClipModelOptions, type LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
 import { parseModelVariant, type ModelSource, type ModelVariant } from '../../pipeline/clip/model-source/model-source';
 import { NodeDirectoryModelCache } from './directory-model-cache';
+import { DEFAULT_NODE_MODEL_CACHE_DIR } from './platform';
 import { inMemoryOfflineModelSource } from '../../pipeline/clip/model-source/offline-model-source';
 
 export interface NodeModelSpecOptions {
@@ -28,13 +28,6 @@ export interface NodeModelSpecOptions {
 }
 
 const repoRoot = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export const DEFAULT_NODE_MODEL_CACHE_DIR = nodePath.join(
-  os.homedir(),
-  '.cache',
-  'scene3d-llm',
-  'models',
-);
 
 /** The generated offline model folder (public/models/offline-colors). */
 export function offlineModelFolder(): string {

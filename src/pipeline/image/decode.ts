@@ -1,8 +1,8 @@
 /**
  * Image decoding for every environment the pipeline runs in.
  *
- * - JPEG colour: the browser's decoder (`createImageBitmap` + `OffscreenCanvas`) where it exists
- *   (worker, page), jpeg-js in Node and for JPEGs with an EXIF rotation (browsers apply it;
+ * - JPEG colour: the platform's decoder where the host installed one (src/pipeline/platform.ts;
+ *   browsers: `createImageBitmap` + `OffscreenCanvas`), jpeg-js in Node and for JPEGs with an EXIF rotation (browsers apply it;
  *   depth maps follow the sensor's pixel order). The two may differ by a few levels per channel (IDCT and
  *   chroma upsampling differ between libjpeg-turbo and jpeg-js). Measured on the ICL-NUIM frames
  *   in Chromium: max 3 levels, mean ≈ 0.10 (see compare.ts, JPEG_DECODER_TOLERANCE).
@@ -15,6 +15,7 @@
 import { decode as decodePngRaw, type DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { IMAGE_DEFAULTS } from '../defaults';
+import { platform } from '../platform';
 import { ParseError, UnsupportedError } from '../errors';
 import type { RgbImage } from '../scene/types';
 import { jpegExifOrientation } from './exif-orientation';
@@ -23,7 +24,7 @@ import { hasJpegSignature, hasPngSignature, readPngHeader } from './png-header';
 
 export interface DecodeOptions {
   /** 'auto' uses the browser decoder for JPEG when available; 'pure-js' forces jpeg-js. */
-  decoder?: 'auto' | 'browser' | 'pure-js';
+  decoder?: 'auto' | 'platform' | 'pure-js';
 }
 
 export interface Depth16 {
@@ -36,7 +37,7 @@ export interface Depth16 {
 const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const MAX_DEFLATE_RATIO = 1032;
 
-function checkSize(width: number, height: number, file: string): void {
+export function checkImageSize(width: number, height: number, file: string): void {
   if (width <= 0 || height <= 0) {
     throw new ParseError({ file, byteOffset: 16 }, `invalid image size ${width}x${height}`);
   }
@@ -48,9 +49,6 @@ function checkSize(width: number, height: number, file: string): void {
   }
 }
 
-function browserDecoderAvailable(): boolean {
-  return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
-}
 
 export async function decodeColorImage(
   bytes: Uint8Array,
@@ -60,15 +58,14 @@ export async function decodeColorImage(
   const mode = options.decoder ?? 'auto';
   if (hasPngSignature(bytes)) return decodePngColor(bytes, file);
   if (hasJpegSignature(bytes)) {
-    if (mode === 'browser' && !browserDecoderAvailable()) {
-      throw new UnsupportedError(
-        'the browser image decoder (createImageBitmap) is not available here',
-      );
+    const native = platform().decodeImage;
+    if (mode === 'platform' && !native) {
+      throw new UnsupportedError(`no platform image decoder on this host (${platform().name})`);
     }
     // Browsers always apply EXIF rotation; keep the sensor's pixel order (depth aligns to it).
     const rotated = jpegExifOrientation(bytes) !== 1;
-    if (mode === 'browser' || (mode === 'auto' && !rotated && browserDecoderAvailable())) {
-      return decodeWithBrowser(bytes, file);
+    if (native && (mode === 'platform' || (mode === 'auto' && !rotated))) {
+      return native(bytes, file);
     }
     return decodeJpegPureJs(bytes, file);
   }
@@ -77,7 +74,7 @@ export async function decodeColorImage(
 
 function decodePngSafely(bytes: Uint8Array, file: string): DecodedPng {
   const header = readPngHeader(bytes, file);
-  checkSize(header.width, header.height, file);
+  checkImageSize(header.width, header.height, file);
   // Deflate expands at most ~1032:1, so a header promising more raw bytes than that is corrupt;
   // refusing it here avoids allocating for a size the file cannot hold.
   const channels = PNG_CHANNELS[header.colorType] ?? 4;
@@ -161,7 +158,7 @@ function decodePngColor(bytes: Uint8Array, file: string): RgbImage {
   return { width, height, data: out };
 }
 
-function rgbaToRgb(rgba: ArrayLike<number>, width: number, height: number): Uint8Array {
+export function rgbaToRgb(rgba: ArrayLike<number>, width: number, height: number): Uint8Array {
   const n = width * height;
   const out = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
@@ -190,7 +187,7 @@ function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
   } catch (err) {
     throw new ParseError({ file }, `corrupt JPEG: ${(err as Error).message}`);
   }
-  checkSize(decoded.width, decoded.height, file);
+  checkImageSize(decoded.width, decoded.height, file);
   if (decoded.data.length < decoded.width * decoded.height * 4) {
     throw new ParseError({ file }, 'JPEG pixel data truncated');
   }
@@ -202,39 +199,6 @@ function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
       ? ycbcrToRgb(decoded.data, pixels, 4)
       : rgbaToRgb(decoded.data, decoded.width, decoded.height),
   };
-}
-
-/**
- * The platform decoder (createImageBitmap + OffscreenCanvas) for any format it reads. The pipeline
- * uses it for JPEG only; it is exported so the worker can check PNG against it too.
- */
-export async function decodeWithBrowser(bytes: Uint8Array, file: string): Promise<RgbImage> {
-  if (!browserDecoderAvailable()) {
-    throw new UnsupportedError(
-      'the browser image decoder (createImageBitmap) is not available here',
-    );
-  }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(new Blob([bytes as BlobPart]), {
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
-  } catch (err) {
-    throw new ParseError({ file }, `corrupt image: ${(err as Error).message}`);
-  }
-  try {
-    const { width, height } = bitmap;
-    checkSize(width, height, file);
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new ParseError({ file }, 'no 2D canvas context to decode the image');
-    ctx.drawImage(bitmap, 0, 0);
-    const rgba = ctx.getImageData(0, 0, width, height).data;
-    return { width, height, data: rgbaToRgb(rgba, width, height) };
-  } finally {
-    bitmap.close();
-  }
 }
 
 /** A 16-bit single-channel PNG (depth maps), via fast-png in every environment. */

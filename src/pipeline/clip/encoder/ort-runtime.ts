@@ -1,14 +1,15 @@
 /**
  * onnxruntime-web set-up, done once per realm (worker, Node process): the wasm thread count is
  * read when the first session is created and cannot change afterwards, so every session goes
- * through `ensureOrtConfigured` first. Execution provider: WebGPU when the browser has an adapter,
- * else wasm.
+ * through `ensureOrtConfigured` first. Threads and execution providers come from the host
+ * (src/pipeline/platform.ts): WebGPU when the browser has an adapter, else wasm.
  */
 import * as ort from 'onnxruntime-web';
 import { CLIP_MODEL_DEFAULTS } from '../../defaults';
+import { platform } from '../../platform';
 
 export interface OrtRuntimeOptions {
-  /** wasm threads; default: up to 4 when cross-origin isolated (browser) or in Node, else 1. */
+  /** wasm threads; default: up to 4 where the host allows threads (platform().maxThreads), else 1. */
   numThreads?: number;
   /** Where the ort-wasm-*.wasm/.mjs files are served from (only if the bundler cannot resolve them). */
   wasmPaths?: string;
@@ -22,29 +23,13 @@ export interface OrtRuntimeSettings {
 
 let settings: { numThreads: number } | undefined;
 
-function hardwareThreads(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return nav?.hardwareConcurrency ?? 2;
-}
-
-function isBrowserLike(): boolean {
-  return (
-    typeof (globalThis as { window?: unknown; importScripts?: unknown }).window !== 'undefined' ||
-    typeof (globalThis as { importScripts?: unknown }).importScripts !== 'undefined' ||
-    typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined'
-  );
-}
-
-/** Threads are only possible with SharedArrayBuffer: cross-origin isolation in a browser. */
-export function threadsAvailable(): boolean {
-  if (!isBrowserLike()) return typeof SharedArrayBuffer !== 'undefined';
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
-
+/** The host's thread budget (src/pipeline/platform.ts): 1 without SharedArrayBuffer. */
 export function defaultThreadCount(): number {
-  return threadsAvailable()
-    ? Math.max(1, Math.min(CLIP_MODEL_DEFAULTS.maxWasmThreads, hardwareThreads()))
-    : 1;
+  const host = platform();
+  return Math.max(
+    1,
+    Math.min(CLIP_MODEL_DEFAULTS.maxWasmThreads, host.maxThreads, host.hardwareConcurrency),
+  );
 }
 
 /** Configures ort.env once; later calls return the settings in force. */
@@ -55,7 +40,7 @@ export function ensureOrtConfigured(options: OrtRuntimeOptions = {}): OrtRuntime
     return { numThreads: settings.numThreads, ignoredRequest };
   }
   const requested = options.numThreads ?? defaultThreadCount();
-  const numThreads = threadsAvailable() ? Math.max(1, Math.floor(requested)) : 1;
+  const numThreads = Math.max(1, Math.min(platform().maxThreads, Math.floor(requested)));
   ort.env.wasm.numThreads = numThreads;
   // Sessions run in the calling realm (our own worker); ort's proxy worker would add another hop.
   ort.env.wasm.proxy = false;
@@ -65,17 +50,7 @@ export function ensureOrtConfigured(options: OrtRuntimeOptions = {}): OrtRuntime
   return { numThreads, ignoredRequest: false };
 }
 
-interface GpuLike {
-  requestAdapter(): Promise<unknown>;
-}
-
-/** ['webgpu', 'wasm'] when a WebGPU adapter exists (ort falls back per node), else ['wasm']. */
-export async function preferredExecutionProviders(): Promise<string[]> {
-  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
-  if (!gpu || !isBrowserLike()) return ['wasm'];
-  try {
-    return (await gpu.requestAdapter()) ? ['webgpu', 'wasm'] : ['wasm'];
-  } catch {
-    return ['wasm'];
-  }
+/** The host's execution providers, best first (['webgpu', 'wasm'] with a WebGPU adapter). */
+export function preferredExecutionProviders(): Promise<string[]> {
+  return platform().executionProviders();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CacheStorageModelCache } from '../../../../src/pipeline/clip/model-source/model-file-cache';
+import { CacheStorageModelCache } from '../../../src/hosts/browser/cache-storage-model-cache';
 
 /**
  * A Map-backed stand-in for the browser's CacheStorage (same method shapes, real Request and
