@@ -13,8 +13,8 @@ import {
   type FeatureMap,
   type FusionView,
 } from '../src/pipeline/features/fusion';
-import { fuseReference } from '../src/pipeline/features/fusion-reference';
-import { encodeFeatureField } from '../src/pipeline/features/feature-field';
+import { fuseReference } from '../tests/pipeline/features/fusion-reference';
+import { encodeFeatureField } from '../src/pipeline/features/field/field-encoder';
 import type { DepthImage, Intrinsics } from '../src/pipeline/scene/types';
 import { mulberry32 } from '../src/pipeline/random';
 

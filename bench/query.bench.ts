@@ -9,7 +9,8 @@
 // system) is the steadier figure, and ratios are taken between rows of the same run.
 //   npx tsx bench/query.bench.ts [--quick] [--full]
 //   (--quick: 100k only; --full: also K = 124, the largest basis the field picks below D)
-import { PcaQ8FeatureField, type FieldScoringKernel } from '../src/pipeline/features/feature-field';
+import type { FieldScoringKernel } from '../src/pipeline/features/field/feature-field';
+import { PcaQ8FeatureField } from '../src/pipeline/features/field/pca-q8-field';
 import { resolveQueryOptions, groundScores } from '../src/pipeline/query/ground';
 import {
   NegativeSimilarityCache,

@@ -7,7 +7,7 @@ import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
 import { writeFiles } from '../../src/hosts/node/write-files';
 import { readNpy } from '../../src/pipeline/io/npy';
-import { deserialiseFeatureField } from '../../src/pipeline/features/feature-field';
+import { deserialiseFeatureField } from '../../src/pipeline/features/field/field-format';
 import { cli } from './run-cli';
 import { FEATURE_DETAIL_PRESETS } from '../../src/pipeline/defaults';
 import { planCrops } from '../../src/pipeline/features/pixel-features';

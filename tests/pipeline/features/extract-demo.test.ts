@@ -8,7 +8,7 @@ import { loadClipModel } from '../../../src/pipeline/clip/model-source/load-clip
 import { inMemoryOfflineModelSource } from '../../../src/pipeline/clip/model-source/offline-model-source';
 import { COLOR_TERMS } from '../../../src/pipeline/clip/offline/color-terms';
 import { extractFeatures } from '../../../src/pipeline/features/extract';
-import { encodeFeatureField } from '../../../src/pipeline/features/feature-field';
+import { encodeFeatureField } from '../../../src/pipeline/features/field/field-encoder';
 import {
   readFeatureBundle,
   write3dLlmExport,

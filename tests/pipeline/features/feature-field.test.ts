@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { encodeFeatureField } from '../../../src/pipeline/features/field/field-encoder';
 import {
   deserialiseFeatureField,
-  encodeFeatureField,
   serialiseFeatureField,
-} from '../../../src/pipeline/features/feature-field';
+} from '../../../src/pipeline/features/field/field-format';
 import { ParseError } from '../../../src/pipeline/errors';
 import { mulberry32 } from '../../../src/pipeline/random';
 

@@ -7,10 +7,7 @@ import {
   type FeatureMap,
   type FusionView,
 } from '../../../src/pipeline/features/fusion';
-import {
-  computeMappingReference,
-  fuseReference,
-} from '../../../src/pipeline/features/fusion-reference';
+import { computeMappingReference, fuseReference } from './fusion-reference';
 import type { DepthImage, Intrinsics } from '../../../src/pipeline/scene/types';
 import { BudgetError, UnsupportedError } from '../../../src/pipeline/errors';
 
@@ -120,20 +117,21 @@ describe('OpenScene rules on hand-made cases', () => {
     const positions = Float32Array.from([0, 0, 2, 5, 5, -50]);
     const acc = new FusionAccumulator(positions, 2);
     const poses = [identityPose(), translation(0.5, 0, 0), translation(-0.4, 0.3, 0)];
-    const cells: number[] = [];
+    // By hand: camera x = −tx, u = 500·(−tx)/2 + 320, v = 500·(−ty)/2 + 240, so the pixels are
+    // (320, 240), (195, 240), (420, 165); with 32 px cells, 20 per row: cells 150, 146, 113.
+    const cells = [7 * 20 + 10, 7 * 20 + 6, 5 * 20 + 13];
     const map = cellMap();
-    for (const p of poses) {
+    poses.forEach((p, i) => {
       acc.addView(view(p, flatDepth(2), map));
-      // Expected pixel: camera x = −tx, u = 500·(−tx)/2 + 320.
-      const u = roundHalfEven((500 * -p[3]) / 2 + 320);
-      const v = roundHalfEven((500 * -p[7]) / 2 + 240);
-      cells.push(Math.floor(v / 32) * map.cellsX + Math.floor(u / 32));
-    }
+      // Each view alone reads its own cell.
+      const single = new FusionAccumulator(positions, 2);
+      single.addView(view(p, flatDepth(2), map));
+      expect(single.finish()[0], `view ${i}`).toBe(cells[i]);
+    });
     // An occluding view: the surface is at 1 m, so it does not count.
     acc.addView(view(identityPose(), flatDepth(1), map));
     const features = acc.finish();
     expect(Array.from(acc.viewCounts)).toEqual([3, 0]);
-    expect(new Set(cells).size).toBe(3);
     expect(features[0]).toBe(Math.fround((cells[0] + cells[1] + cells[2]) / 3)); // float32 sum, one division
     expect(features[1]).toBe(1);
     expect([features[2], features[3]]).toEqual([0, 0]); // unseen stays zero

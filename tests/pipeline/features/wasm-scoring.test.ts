@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  PcaQ8FeatureField,
-  type FieldScoringKernel,
-} from '../../../src/pipeline/features/feature-field';
+import type { FieldScoringKernel } from '../../../src/pipeline/features/field/feature-field';
+import { PcaQ8FeatureField } from '../../../src/pipeline/features/field/pca-q8-field';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/pipeline/io/npy';
 import { int8ScoreModuleBytes } from '../../../src/pipeline/features/wasm/int8-score-module';
 import {
@@ -223,7 +221,9 @@ describe('WebAssembly SIMD scoring of the pca-q8 field', () => {
         expect(problems).toEqual([]);
         // Summary bounds: ≤ 0.5·√K/32767 (unit queries, |p_k| ≤ 1) and float32 accumulation.
         expect(worstI16).toBeLessThanOrEqual((0.5 * Math.sqrt(K)) / 32767 + 1e-6);
-        if (K <= 64) expect(worstI16).toBeLessThanOrEqual(1.3e-4);
+        // The codes are in WebAssembly memory, so the kernels above ran there: a silent
+        // fallback to the JS path would give the JS scores and pass every bound above.
+        expect(field.prepareScoring()).toBe(count > 0);
         expect(worstF32).toBeLessThanOrEqual(2e-6);
       }
     },

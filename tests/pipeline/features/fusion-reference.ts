@@ -1,18 +1,20 @@
 /**
  * A straightforward transcription of OpenScene's PointCloudToImageMapper.compute_mapping and
  * its mean fusion, array by array as numpy does it (allocating per view, per point vectors).
- * It is the baseline the fast FusionAccumulator is benchmarked and cross-checked against.
+ * It is the oracle the fast FusionAccumulator is cross-checked against (fusion.test.ts) and the
+ * baseline bench/fusion.bench.ts measures it against. Test code: it lives here, not in src.
  */
-import { transformPoint } from '../geometry/mat4';
-import type { DepthImage, Intrinsics, Mat4 } from '../scene/types';
-import type { FusionRules, FusionView } from './fusion';
+import { transformPoint } from '../../../src/pipeline/geometry/mat4';
+import type { DepthImage, Intrinsics, Mat4 } from '../../../src/pipeline/scene/types';
+import type { FusionView } from '../../../src/pipeline/features/fusion';
 import {
   borderCut,
   depthInMetres,
   OPENSCENE_RULES,
   roundHalfEven,
   worldToCameraChecked,
-} from './fusion';
+  type FusionRules,
+} from '../../../src/pipeline/features/fusion-rules';
 
 /** OpenScene's mapping: per point [row, col, mask] (N×3, row-major). */
 export function computeMappingReference(
