@@ -191,3 +191,73 @@ export const CLIP_MODEL_DEFAULTS = {
   /** Cache Storage name for downloaded model files (change it to drop old caches). */
   cacheName: 'scene3d-llm-models-v1',
 } as const;
+
+/**
+ * Rendered views of scans without frames (issue 14): the view renderer (src/pipeline/render/)
+ * and its view planner (`plan`). Like 3D-LLM's Habitat renders: 512×512, 90° field of view.
+ */
+export const RENDER_DEFAULTS = {
+  width: 512,
+  height: 512,
+  horizontalFovDeg: 90,
+  /** Nothing nearer than this (metres along +z) is drawn; triangles are clipped there. */
+  nearM: 0.05,
+  /** Nothing farther than this is drawn. */
+  farM: 60,
+  /** Rendered depth as Uint16: raw units per metre (1000 = millimetres, 65.5 m range). */
+  depthScale: 1000,
+  /** Background colour where nothing is drawn (depth 0 there, so fusion ignores it). */
+  background: [0, 0, 0] as readonly [number, number, number],
+  /** 'auto' draws triangles when the cloud has faces and splats points otherwise. */
+  mode: 'auto' as 'auto' | 'mesh' | 'points',
+  /**
+   * Point splats: 'square' (half side) or 'disc' (radius) = factor × the local point spacing.
+   * 1.0 closes clouds whose points sit within ±0.4 spacing of a regular grid (scans, voxel
+   * downsampling); a disc needs about √2 × the factor of a square to close the same gaps.
+   */
+  splatShape: 'square' as 'square' | 'disc',
+  splatRadiusFactor: 1,
+  /**
+   * Lay each splat in its point's tangent plane (the cloud's normals, else PCA normals from the
+   * spacing estimate), so tilted surfaces render flat; false: splats face the camera.
+   */
+  orientSplats: true,
+  /** Largest splat radius in pixels (points right in front of the camera). */
+  maxSplatRadiusPx: 32,
+  /** Point spacing estimate: aim for this many points per occupied voxel of the density hash. */
+  spacingPointsPerVoxel: 16,
+  /** Per-point spacing is capped at this multiple of the median (isolated outliers). */
+  spacingMaxOverMedian: 4,
+  /** Renders are refused above this many pixels (before anything is allocated). */
+  maxPixels: 8192 * 8192,
+  /** Rendered frames: renders kept in memory per renderedFrames() call (most recent). */
+  memoViews: 4,
+  plan: {
+    /** Camera heights above the inferred floor, metres (standing eye heights). */
+    eyeHeightsM: [1.25, 1.65] as readonly number[],
+    /** Candidate camera positions on a horizontal grid with this spacing, metres. */
+    gridSpacingM: 0.6,
+    /** Headings per position (evenly spaced) and pitches (degrees, negative = looking down). */
+    yawSteps: 8,
+    pitchesDeg: [-20, -50] as readonly number[],
+    /** A camera keeps this distance from every point (not inside furniture or walls). */
+    clearanceM: 0.3,
+    /** Stop adding views once this share of the points is seen... */
+    targetCoverage: 0.95,
+    /** ...or at this many coverage views. */
+    maxViews: 32,
+    /** Candidates are scored on a voxel-downsampled cloud at a small resolution. */
+    planningVoxelM: 0.06,
+    planningWidth: 64,
+    /**
+     * A point is seen by a view when the rendered depth at its pixel is within
+     * toleranceM + toleranceRelative·depth of its own depth (plus twice its splat radius when the
+     * cloud is splatted: neighbouring splats stand proud of surfaces seen obliquely).
+     */
+    visibilityToleranceM: 0.03,
+    visibilityToleranceRelative: 0.02,
+    /** Object-centric views per proposal box, and the share of the frame the box should fill. */
+    objectViewsPerBox: 2,
+    objectViewFill: 0.75,
+  },
+} as const;
