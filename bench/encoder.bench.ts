@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-web';
 import { ensureOrtConfigured } from '../src/pipeline/clip/encoder/ort-runtime';
 import { loadClipModel } from '../src/pipeline/clip/model-source/load-clip-model';
 import { inMemoryOfflineModelSource } from '../src/pipeline/clip/model-source/offline-model-source';
-import { buildSyntheticVitModel } from '../src/pipeline/clip/onnx/synthetic-vit-graph';
+import { buildSyntheticVitModel } from '../tests/pipeline/clip/onnx/synthetic-vit-graph';
 
 interface Row {
   model: string;

@@ -275,7 +275,7 @@ async function iclNuim() {
 
 async function endToEnd() {
   try {
-    const { generateDemoRoom } = await import('../src/pipeline/demo/demo-room');
+    const { generateDemoRoom } = await import('../src/demo-room/demo-room');
     const { loadClipModel } = await import('../src/pipeline/clip/model-source/load-clip-model');
     const { inMemoryOfflineModelSource } =
       await import('../src/pipeline/clip/model-source/offline-model-source');

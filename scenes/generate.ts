@@ -1,7 +1,8 @@
 /**
  * `npm run scenes`: writes the generated demo room as a scene bundle under scenes/demo-room/
  * (git-ignored) and the committed query file scenes/demo-room.queries.json. Skips the work when
- * the bundle's manifest already records the same generator version and options, unless --force.
+ * the bundle's manifest already records the same generator stamp (version, options and a digest
+ * of the generator's source), unless --force. tests/global-setup.ts calls writeDemoRoomBundle.
  *
  *   npm run scenes -- [--force] [--seed N] [--views N] [--width W] [--height H] [--out DIR]
  */
@@ -14,36 +15,77 @@ import {
   buildDemoRoom,
   DEMO_ROOM_GENERATOR_VERSION,
   resolveDemoRoomOptions,
+  type DemoRoom,
   type DemoRoomOptions,
   type ResolvedDemoRoomOptions,
-} from '../src/pipeline/demo/demo-room';
-import { demoRoomQueries, formatQueryFile } from '../src/pipeline/demo/queries';
+} from '../src/demo-room/demo-room';
+import { demoRoomQueries, formatQueryFile } from '../src/demo-room/queries';
 import { BUNDLE_MANIFEST } from '../src/pipeline/scene/bundle/manifest';
 import { writeSceneBundle } from '../src/pipeline/scene/bundle/bundle-writer';
 
-const scenesDir = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_OUT = join(scenesDir, 'demo-room');
+const thisFile = fileURLToPath(import.meta.url);
+const scenesDir = dirname(thisFile);
+const repoRoot = dirname(scenesDir);
+export const DEFAULT_DEMO_ROOM_DIR = join(scenesDir, 'demo-room');
 const COMMITTED_QUERIES = join(scenesDir, 'demo-room.queries.json');
 const GENERATOR_NAME = 'demo-room';
 
-interface GeneratorStamp {
+export interface GeneratorStamp {
   name: string;
   version: number;
   options: ResolvedDemoRoomOptions;
+  /** Digest of the source files this script imports (relative imports, transitively). */
+  source: string;
   hash: string;
 }
 
-function stampFor(options: ResolvedDemoRoomOptions): GeneratorStamp {
+/**
+ * sha256 over the path and text of every file reachable from this script by relative imports:
+ * an edit to the generator, the bundle writer or anything they use rebuilds the bundle, even
+ * without a DEMO_ROOM_GENERATOR_VERSION bump, so tests never read a bundle older than the code.
+ */
+export function generatorSourceDigest(): string {
+  const seen = new Set<string>();
+  const pending = [thisFile];
+  const importRe = /\b(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g;
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(importRe)) {
+      const base = resolve(dirname(file), m[1]);
+      const target = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base].find((p) =>
+        existsSync(p),
+      );
+      if (target) pending.push(target);
+    }
+  }
+  const h = createHash('sha256');
+  for (const file of [...seen].sort()) {
+    h.update(relative(repoRoot, file).split('\\').join('/') + '\0');
+    h.update(readFileSync(file));
+    h.update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export function demoRoomStamp(
+  options: ResolvedDemoRoomOptions,
+  source = generatorSourceDigest(),
+): GeneratorStamp {
   const key = JSON.stringify({
     name: GENERATOR_NAME,
     version: DEMO_ROOM_GENERATOR_VERSION,
     options,
+    source,
   });
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  return { name: GENERATOR_NAME, version: DEMO_ROOM_GENERATOR_VERSION, options, hash };
+  return { name: GENERATOR_NAME, version: DEMO_ROOM_GENERATOR_VERSION, options, source, hash };
 }
 
-function existingHash(outDir: string): string | undefined {
+/** The generator hash recorded in a bundle's manifest, if the folder holds one. */
+export function recordedStampHash(outDir: string): string | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(outDir, BUNDLE_MANIFEST), 'utf8'));
     return typeof manifest?.generator?.hash === 'string' ? manifest.generator.hash : undefined;
@@ -52,43 +94,47 @@ function existingHash(outDir: string): string | undefined {
   }
 }
 
-function intFlag(flags: Record<string, string | true>, name: string): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v === true || !Number.isInteger(n)) throw new Error(`--${name} needs an integer`);
-  return n;
+export interface WriteDemoRoomRequest {
+  options?: DemoRoomOptions;
+  /** Default scenes/demo-room. */
+  outDir?: string;
+  /** Rebuild even when the recorded stamp matches. */
+  force?: boolean;
+  /** Render + encode progress, e.g. to stderr. */
+  onProgress?: (done: number, total: number, unit: string) => void;
 }
 
-async function main() {
-  const { flags } = parseArgs(process.argv.slice(2));
-  const requested: DemoRoomOptions = {
-    seed: intFlag(flags, 'seed'),
-    views: intFlag(flags, 'views'),
-    width: intFlag(flags, 'width'),
-    height: intFlag(flags, 'height'),
-  };
-  const options = resolveDemoRoomOptions(requested);
-  const outDir = typeof flags.out === 'string' ? resolve(flags.out) : DEFAULT_OUT;
-  const show = (p: string) => relative(process.cwd(), p) || '.';
-  const stamp = stampFor(options);
-  const isDefault = JSON.stringify(options) === JSON.stringify(resolveDemoRoomOptions());
+export interface WriteDemoRoomResult {
+  outDir: string;
+  stamp: GeneratorStamp;
+  /** False when the folder already held this stamp's bundle. */
+  wrote: boolean;
+  /** Set when wrote: the room, the files' total size and the timings in milliseconds. */
+  room?: DemoRoom;
+  fileCount?: number;
+  bytes?: number;
+  wroteQueries?: boolean;
+  timingsMs?: { build: number; encode: number; write: number };
+}
 
-  if (flags.force !== true && existingHash(outDir) === stamp.hash) {
-    console.log(
-      `${show(outDir)} is up to date (generator v${stamp.version}, ${stamp.hash}); --force to rebuild`,
-    );
-    return;
+/** Builds and writes the demo-room bundle unless the folder already holds the same stamp's. */
+export async function writeDemoRoomBundle(
+  request: WriteDemoRoomRequest = {},
+): Promise<WriteDemoRoomResult> {
+  const options = resolveDemoRoomOptions(request.options);
+  const outDir = request.outDir ? resolve(request.outDir) : DEFAULT_DEMO_ROOM_DIR;
+  const stamp = demoRoomStamp(options);
+  if (request.force !== true && recordedStampHash(outDir) === stamp.hash) {
+    return { outDir, stamp, wrote: false };
   }
+  const isDefault = JSON.stringify(options) === JSON.stringify(resolveDemoRoomOptions());
 
   const t0 = performance.now();
   const room = buildDemoRoom(options);
   const t1 = performance.now();
   const files = await writeSceneBundle(room.scene, {
-    onProgress: (p) =>
-      process.stderr.write(`\rrender + encode ${p.done}/${p.total} ${p.unit ?? ''}`),
+    onProgress: (p) => request.onProgress?.(p.done, p.total, p.unit ?? ''),
   });
-  process.stderr.write('\n');
   const t2 = performance.now();
 
   // Record what produced the bundle, so the next run can skip it (readers ignore extra fields).
@@ -108,14 +154,64 @@ async function main() {
     writeFileSync(target, data);
     bytes += data.length;
   }
-  if (existsSync(outDir)) rmSync(outDir, { recursive: true });
-  renameSync(tmpDir, outDir);
-  if (isDefault && outDir === DEFAULT_OUT) writeFileSync(COMMITTED_QUERIES, queriesText);
+  // Another process (a parallel test run) may have written the same bundle meanwhile: keep
+  // theirs rather than pull it away from under its readers.
+  if (request.force !== true && recordedStampHash(outDir) === stamp.hash) {
+    rmSync(tmpDir, { recursive: true, force: true });
+  } else {
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    renameSync(tmpDir, outDir);
+  }
+  const wroteQueries = isDefault && outDir === DEFAULT_DEMO_ROOM_DIR;
+  if (wroteQueries) writeFileSync(COMMITTED_QUERIES, queriesText);
   const t3 = performance.now();
+  return {
+    outDir,
+    stamp,
+    wrote: true,
+    room,
+    fileCount: files.size,
+    bytes,
+    wroteQueries,
+    timingsMs: { build: t1 - t0, encode: t2 - t1, write: t3 - t2 },
+  };
+}
 
+function intFlag(flags: Record<string, string | true>, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === true || !Number.isInteger(n)) throw new Error(`--${name} needs an integer`);
+  return n;
+}
+
+async function main() {
+  const { flags } = parseArgs(process.argv.slice(2));
+  const result = await writeDemoRoomBundle({
+    options: {
+      seed: intFlag(flags, 'seed'),
+      views: intFlag(flags, 'views'),
+      width: intFlag(flags, 'width'),
+      height: intFlag(flags, 'height'),
+    },
+    outDir: typeof flags.out === 'string' ? flags.out : undefined,
+    force: flags.force === true,
+    onProgress: (done, total, unit) =>
+      process.stderr.write(`\rrender + encode ${done}/${total} ${unit}`),
+  });
+  const show = (p: string) => relative(process.cwd(), p) || '.';
+  const { outDir, stamp, room, timingsMs } = result;
+  if (!result.wrote || !room || !timingsMs) {
+    console.log(
+      `${show(outDir)} is up to date (generator v${stamp.version}, ${stamp.hash}); --force to rebuild`,
+    );
+    return;
+  }
+  process.stderr.write('\n');
+  const { options } = room;
   const cloudPoints = room.scene.cloud!.positions.length / 3;
   console.log(
-    `wrote ${show(outDir)}: ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ` +
+    `wrote ${show(outDir)}: ${result.fileCount} files, ${((result.bytes ?? 0) / 1e6).toFixed(1)} MB; ` +
       `${room.scene.frames.length} views ${options.width}x${options.height}, ` +
       `${cloudPoints} points, ${room.layout.objects.length} objects (seed ${options.seed}, ` +
       `room ${room.layout.width} x ${room.layout.depth} x ${room.layout.height} m)`,
@@ -126,14 +222,18 @@ async function main() {
       `  ${String(o.id).padStart(2)} ${o.label.padEnd(8)} ${o.colorName.padEnd(7)} ${size} m`,
     );
   }
-  if (isDefault && outDir === DEFAULT_OUT) console.log(`wrote ${show(COMMITTED_QUERIES)}`);
+  if (result.wroteQueries) console.log(`wrote ${show(COMMITTED_QUERIES)}`);
+  const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(
-    `timings: layout + cloud ${((t1 - t0) / 1000).toFixed(2)} s, render + encode ` +
-      `${((t2 - t1) / 1000).toFixed(2)} s, write ${((t3 - t2) / 1000).toFixed(2)} s`,
+    `timings: layout + cloud ${s(timingsMs.build)} s, render + encode ${s(timingsMs.encode)} s, ` +
+      `write ${s(timingsMs.write)} s`,
   );
 }
 
-main().catch((err: unknown) => {
-  console.error(`scenes: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === thisFile;
+if (isMain) {
+  main().catch((err: unknown) => {
+    console.error(`scenes: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

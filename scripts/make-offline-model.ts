@@ -7,10 +7,12 @@ import { buildOfflineModelFiles } from '../src/pipeline/clip/offline/offline-mod
 import { OFFLINE_MODEL_PATH } from '../src/pipeline/clip/offline/offline-spec';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where `npm run models` writes and the dev server serves the model from. */
+export const OFFLINE_MODEL_DIR = path.join(repoRoot, 'public', ...OFFLINE_MODEL_PATH.split('/'));
 
 /** Writes the files, skipping any whose bytes are already identical (keeps mtimes for vite). */
 export async function writeOfflineModel(
-  outDir: string,
+  outDir: string = OFFLINE_MODEL_DIR,
 ): Promise<{ written: string[]; unchanged: string[] }> {
   const written: string[] = [];
   const unchanged: string[] = [];
@@ -32,9 +34,7 @@ export async function writeOfflineModel(
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const outDir = process.argv[2]
-    ? path.resolve(process.argv[2])
-    : path.join(repoRoot, 'public', ...OFFLINE_MODEL_PATH.split('/'));
+  const outDir = process.argv[2] ? path.resolve(process.argv[2]) : OFFLINE_MODEL_DIR;
   writeOfflineModel(outDir).then(
     ({ written }) => {
       if (written.length > 0)

@@ -7,23 +7,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
-import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
-import { writeFiles } from '../../src/hosts/node/write-files';
+import { generatedDemoRoomDir } from '../demo-room/generated-demo-room';
 import { cli } from './run-cli';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const queriesFile = path.join(repoRoot, 'scenes', 'demo-room.queries.json');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
-const sceneDir = path.join(tmp, 'demo-room');
 const bundleDir = path.join(tmp, 'features');
+// The default demo room as `npm run scenes` writes it (tests/global-setup.ts): the scene the
+// query file describes.
+let sceneDir: string;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-beforeAll(async () => {
-  // The default demo room: the same scene `npm run scenes` writes and the query file describes.
-  await writeFiles(sceneDir, await writeSceneBundle(generateDemoRoom()));
-}, 300_000);
+beforeAll(() => {
+  sceneDir = generatedDemoRoomDir();
+});
 
 interface EvalJson {
   reusedBundle: boolean;

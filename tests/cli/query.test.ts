@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../src/pipeline/demo/demo-room';
+import { generateDemoRoom } from '../../src/demo-room/demo-room';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
 import { writeFiles } from '../../src/hosts/node/write-files';

@@ -53,12 +53,12 @@ export interface WriteBundleOptions {
   sceneHash?: string;
 }
 
-/** Path → bytes for the feature bundle. */
-export function writeFeatureBundle(
+/** The feature bundle's meta.json content and its files (path → bytes), built once. */
+export function encodeFeatureBundle(
   result: ExtractResult,
   field: PcaQ8FeatureField,
   options: WriteBundleOptions = {},
-): Map<string, Uint8Array> {
+): { meta: FeatureBundleMeta; files: Map<string, Uint8Array> } {
   const dtype = options.featuresDtype ?? FEATURE_DEFAULTS.featuresDtype;
   const n = result.count;
   const meta: FeatureBundleMeta = {
@@ -92,7 +92,16 @@ export function writeFeatureBundle(
       : writeNpy(result.features, [n, result.dim], '<f4'),
   );
   files.set('features.field', serialiseFeatureField(field));
-  return files;
+  return { meta, files };
+}
+
+/** Path → bytes for the feature bundle. */
+export function writeFeatureBundle(
+  result: ExtractResult,
+  field: PcaQ8FeatureField,
+  options: WriteBundleOptions = {},
+): Map<string, Uint8Array> {
+  return encodeFeatureBundle(result, field, options).files;
 }
 
 async function readFile(source: FileSource, path: string): Promise<Uint8Array> {

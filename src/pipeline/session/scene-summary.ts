@@ -1,7 +1,7 @@
 /** Plain-data views of a Scene for the viewer (no lazy loaders, no big arrays). */
-import { sceneInfo } from '../src/pipeline/scene/scene-info';
-import type { Scene } from '../src/pipeline/scene/types';
-import type { SceneSummary, ViewFrame, ViewObject } from './pipeline-api';
+import { sceneInfo } from '../scene/scene-info';
+import type { Scene } from '../scene/types';
+import type { SceneSummary, ViewFrame, ViewObject } from './types';
 
 /** Snaps a direction to the nearest axis when it is within ~25 degrees of it. */
 function snapToAxis(v: [number, number, number]): [number, number, number] {

@@ -4,7 +4,7 @@
  * here only to control D and the rank of the embeddings (aggregation math, not CLIP).
  */
 import { describe, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
+import { generateDemoRoom } from '../../../src/demo-room/demo-room';
 import { extractFeatures } from '../../../src/pipeline/features/extract';
 import type { ClipEncoder } from '../../../src/pipeline/clip/types';
 

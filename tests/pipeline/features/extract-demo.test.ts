@@ -3,7 +3,6 @@
  * encoder running in onnxruntime-web (no fakes), then the bundle and the 3D-LLM export.
  */
 import { describe, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
 import { loadClipModel } from '../../../src/pipeline/clip/model-source/load-clip-model';
 import { inMemoryOfflineModelSource } from '../../../src/pipeline/clip/model-source/offline-model-source';
 import { COLOR_TERMS } from '../../../src/pipeline/clip/offline/color-terms';
@@ -18,13 +17,15 @@ import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
 import { readNpy } from '../../../src/pipeline/io/npy';
 import { BudgetError, CancelledError } from '../../../src/pipeline/errors';
 import type { Progress } from '../../../src/pipeline/progress';
+import { generateDemoRoom } from '../../../src/demo-room/demo-room';
+import { generatedDemoRoom } from '../../demo-room/generated-demo-room';
 
 /** The target, with the 'fine' detail preset and every view (see FEATURE_DETAIL_PRESETS). */
 const TARGET_PCT = 95;
 
 describe('extractFeatures on the demo room with the offline encoder', () => {
   it('puts each object point closest to its colour word; bundle and 3D-LLM export round-trip', async () => {
-    const scene = generateDemoRoom();
+    const scene = await generatedDemoRoom();
     const model = await loadClipModel(inMemoryOfflineModelSource());
     try {
       const progress: Progress[] = [];
@@ -143,7 +144,8 @@ describe('extractFeatures on the demo room with the offline encoder', () => {
   }, 300_000);
 
   it('cancels between views and reports zero usable views clearly', async () => {
-    const scene = generateDemoRoom({ views: 4, width: 320, height: 240 });
+    const room = await generatedDemoRoom();
+    const scene = { ...room, frames: room.frames.slice(0, 4) };
     const model = await loadClipModel(inMemoryOfflineModelSource());
     try {
       const controller = new AbortController();

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeFileSource } from '../../../src/hosts/node/node-file-source';
-import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
+import { generateDemoRoom } from '../../../src/demo-room/demo-room';
 import { FusionAccumulator } from '../../../src/pipeline/features/fusion';
 import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
 import { writeSceneBundle } from '../../../src/pipeline/scene/bundle/bundle-writer';

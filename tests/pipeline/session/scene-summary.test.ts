@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Scene } from '../../src/pipeline/scene/types';
-import { inferUp } from '../../workers/scene-summary';
+import type { Scene } from '../../../src/pipeline/scene/types';
+import { inferUp } from '../../../src/pipeline/session/scene-summary';
 
 function frameWithPose(m: number[]) {
   return {

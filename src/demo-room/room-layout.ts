@@ -4,8 +4,8 @@
  * sampling so that no two solids overlap. Object ids are their index in OBJECT_SPECS, so a GT id
  * means the same object for every seed.
  */
-import { FOCAL_SRGB, type ColorTerm } from '../clip/offline/color-terms';
-import type { Aabb } from '../scene/types';
+import { FOCAL_SRGB, type ColorTerm } from '../pipeline/clip/offline/color-terms';
+import type { Aabb } from '../pipeline/scene/types';
 import {
   buildBed,
   buildCabinet,

@@ -5,8 +5,8 @@
  * QuickGELU MLPs, projection), without a download. Layers share one set of weights so the file
  * stays ~30 MB however deep it is; compute is unchanged.
  */
-import { mulberry32 } from '../../random';
-import { GraphBuilder } from './graph-builder';
+import { mulberry32 } from '../../../../src/pipeline/random';
+import { GraphBuilder } from '../../../../src/pipeline/clip/onnx/graph-builder';
 
 export interface SyntheticVitOptions {
   /** Transformer blocks (ViT-B/32: 12). */

@@ -3,8 +3,8 @@
  * cameras) → lazily rendered RGB-D frames with per-pixel instance ids → GT objects. Deterministic
  * for a given seed and options, pure TypeScript, fast enough for the browser worker.
  */
-import { DEMO_ROOM_DEFAULTS } from '../defaults';
-import type { GtObject, RgbdFrame, Scene } from '../scene/types';
+import { DEMO_ROOM_DEFAULTS } from '../pipeline/defaults';
+import type { GtObject, RgbdFrame, Scene } from '../pipeline/scene/types';
 import { seededRng } from './prng';
 import { DEMO_DEPTH_SCALE, renderView, type RenderedView } from './ray-caster';
 import { generateRoomLayout, type RoomLayout } from './room-layout';

@@ -4,14 +4,13 @@ import {
   COLOR_TERMS,
   FOCAL_SRGB,
   type ColorTerm,
-} from '../../../src/pipeline/clip/offline/color-terms';
-import {
-  buildDemoRoom,
-  generateDemoRoom,
-  type DemoRoom,
-} from '../../../src/pipeline/demo/demo-room';
-import { projectWorldPoint, worldToCameraOf } from '../../../src/pipeline/geometry/camera';
-import type { Scene } from '../../../src/pipeline/scene/types';
+} from '../../src/pipeline/clip/offline/color-terms';
+import { generateDemoRoom } from '../../src/demo-room/demo-room';
+import type { RoomLayout } from '../../src/demo-room/room-layout';
+import { DEMO_ROOM_DEFAULTS } from '../../src/pipeline/defaults';
+import { projectWorldPoint, worldToCameraOf } from '../../src/pipeline/geometry/camera';
+import type { Scene } from '../../src/pipeline/scene/types';
+import { generatedDemoRoom, generatedDemoRoomLayout } from './generated-demo-room';
 import { distanceToAnySurface, srgbToLab } from './surface-distance';
 
 interface RenderedFrames {
@@ -64,18 +63,19 @@ function nameColour(r: number, g: number, b: number): ColorTerm {
   return best;
 }
 
-describe('generateDemoRoom (defaults)', () => {
-  let room: DemoRoom;
+/** The standard room as `npm run scenes` writes it (tests/global-setup.ts), read back. */
+describe('the generated demo room (defaults, scenes/demo-room)', () => {
+  let room: { scene: Scene; layout: RoomLayout };
   let frames: RenderedFrames;
   beforeAll(async () => {
-    room = buildDemoRoom();
+    room = { scene: await generatedDemoRoom(), layout: generatedDemoRoomLayout() };
     frames = await renderAll(room.scene);
   });
 
   it('has ≥ 24 RGB-D views of ≥ 320x240 with consistent intrinsics, mm depth and instance ids', () => {
     const { scene } = room;
     expect(scene.name).toBe('demo-room');
-    expect(scene.format).toBe('generated');
+    expect(scene.frames.length).toBe(DEMO_ROOM_DEFAULTS.views);
     expect(scene.frames.length).toBeGreaterThanOrEqual(24);
     for (const [k, f] of scene.frames.entries()) {
       expect(f.index).toBe(k);
@@ -159,7 +159,10 @@ describe('generateDemoRoom (defaults)', () => {
   it('object points lie on their object’s surfaces and inside its tight GT box, which they span', () => {
     const c = room.scene.cloud!;
     for (const o of room.scene.objects!) {
-      const prims = room.layout.objects[o.id].primitives;
+      // The bundle's GT is the layout's, regenerated here from the seed.
+      const placed = room.layout.objects[o.id];
+      expect([o.label, o.colorName, o.aabb]).toEqual([placed.label, placed.colorName, placed.aabb]);
+      const prims = placed.primitives;
       const lo = [Infinity, Infinity, Infinity];
       const hi = [-Infinity, -Infinity, -Infinity];
       let worst = 0;
@@ -262,10 +265,13 @@ describe('generateDemoRoom options and determinism', () => {
   });
 
   it('honours width, height and views', async () => {
-    const scene = generateDemoRoom({ ...small, width: 80, height: 60, views: 30 });
-    expect(scene.frames).toHaveLength(30);
-    const img = await scene.frames[29].loadColor();
+    const scene = generateDemoRoom({ ...small, width: 80, height: 60, views: 3 });
+    expect(scene.format).toBe('generated');
+    expect(scene.frames).toHaveLength(3);
+    const img = await scene.frames[2].loadColor();
     expect([img.width, img.height, img.data.length]).toEqual([80, 60, 80 * 60 * 3]);
+    const depth = await scene.frames[2].loadDepth();
+    expect([depth.width, depth.height, depth.data.length]).toEqual([80, 60, 80 * 60]);
   });
 
   it('rejects nonsense options with a clear message', () => {

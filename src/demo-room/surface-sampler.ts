@@ -4,7 +4,7 @@
  * under a sofa, a wall behind a mounted TV) and minus what none of the cameras sees (the back of
  * the sofa, the ceiling). Colours use the renderer's shading without its pixel noise.
  */
-import type { PointCloud } from '../scene/types';
+import type { PointCloud } from '../pipeline/scene/types';
 import { isInsidePrimitive, type Primitive } from './primitives';
 import type { Rng } from './prng';
 import type { RoomLayout } from './room-layout';

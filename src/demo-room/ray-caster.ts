@@ -2,7 +2,7 @@
  * The demo room's software renderer: one ray per pixel centre, nearest hit → shaded colour,
  * z-depth along the optical axis (not ray length) in millimetres, and the instance id.
  */
-import type { Intrinsics, Mat4 } from '../scene/types';
+import type { Intrinsics, Mat4 } from '../pipeline/scene/types';
 import { hashToUnit } from './prng';
 import type { Ray } from './ray-intersect';
 import { RoomTracer, type TraceHit } from './room-tracer';

@@ -4,19 +4,15 @@
  * world-space texture so image crops are not perfectly flat. View-independent, so the point
  * cloud and every rendered view agree on a point's colour.
  */
+import { normalise3 } from '../pipeline/render/camera-model';
 import { hashToUnit } from './prng';
 
 export const AMBIENT = 0.72;
 export const DIFFUSE = 0.28;
 /** Towards the light: mostly from above, a little from the +x, -y side. */
-const LIGHT: [number, number, number] = normalise([0.35, -0.25, 0.9]);
+const LIGHT = normalise3([0.35, -0.25, 0.9]);
 const TEXTURE_CELL_M = 0.07;
 const TEXTURE_AMPLITUDE = 0.035;
-
-function normalise(v: [number, number, number]): [number, number, number] {
-  const n = Math.hypot(v[0], v[1], v[2]);
-  return [v[0] / n, v[1] / n, v[2] / n];
-}
 
 /** Light level in [AMBIENT, AMBIENT + DIFFUSE] for a unit normal. */
 export function lightLevel(nx: number, ny: number, nz: number): number {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COLOR_TERMS } from '../../../src/pipeline/clip/offline/color-terms';
-import { DEMO_ROOM_DEFAULTS } from '../../../src/pipeline/defaults';
-import { demoRoomQueries, formatQueryFile } from '../../../src/pipeline/demo/queries';
-import { generateRoomLayout } from '../../../src/pipeline/demo/room-layout';
-import { parseQueryFile } from '../../../src/pipeline/query/query-file';
+import { COLOR_TERMS } from '../../src/pipeline/clip/offline/color-terms';
+import { DEMO_ROOM_DEFAULTS } from '../../src/pipeline/defaults';
+import { demoRoomQueries, formatQueryFile } from '../../src/demo-room/queries';
+import { generateRoomLayout } from '../../src/demo-room/room-layout';
+import { parseQueryFile } from '../../src/pipeline/query/query-file';
 
-const committed = path.resolve(__dirname, '../../../scenes/demo-room.queries.json');
+const committed = path.resolve(__dirname, '../../scenes/demo-room.queries.json');
 
 describe('demo room query file', () => {
   const layout = generateRoomLayout(DEMO_ROOM_DEFAULTS.seed);

@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../../src/pipeline/demo/demo-room';
-import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
-import { NodeFileSource } from '../../../src/hosts/node/node-file-source';
-import { writeSceneBundle } from '../../../src/pipeline/scene/bundle/bundle-writer';
-import { openScene } from '../../../src/pipeline/scene/open-scene';
+import { generateDemoRoom } from '../../src/demo-room/demo-room';
+import { MemoryFileSource } from '../../src/pipeline/io/memory-file-source';
+import { NodeFileSource } from '../../src/hosts/node/node-file-source';
+import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer';
+import { openScene } from '../../src/pipeline/scene/open-scene';
+import { recordedStampHash, writeDemoRoomBundle } from '../../scenes/generate';
 
-const repo = path.resolve(__dirname, '../../..');
+const repo = path.resolve(__dirname, '../..');
 const small = {
   width: 64,
   height: 48,
@@ -29,6 +30,7 @@ describe('demo room as a scene bundle', () => {
     expect(back.frames).toHaveLength(scene.frames.length);
     expect(back.cloud!.positions).toEqual(scene.cloud!.positions);
     expect(back.cloud!.colors).toEqual(scene.cloud!.colors);
+    expect(back.cloud!.normals).toEqual(scene.cloud!.normals);
     expect(back.cloud!.instanceIds).toEqual(scene.cloud!.instanceIds);
     expect(back.objects!.map((o) => [o.id, o.label, o.colorName, o.aabb])).toEqual(
       scene.objects!.map((o) => [o.id, o.label, o.colorName, o.aabb]),
@@ -43,9 +45,11 @@ describe('demo room as a scene bundle', () => {
     }
   });
 
-  it('npm run scenes writes a bundle, records its generator hash, and skips an up-to-date one', () => {
+  it('npm run scenes writes a bundle, records its generator hash, and skips an up-to-date one', async () => {
     const out = path.join(tmp, 'room');
-    const run = (...extra: string[]) =>
+    const options = { views: 3, width: 48, height: 36 };
+    // The script through its command line; force and other options in-process (same function).
+    const run = () =>
       execFileSync(
         process.execPath,
         [
@@ -60,20 +64,32 @@ describe('demo room as a scene bundle', () => {
           '48',
           '--height',
           '36',
-          ...extra,
         ],
         { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
       );
     expect(run()).toMatch(/wrote .*3 views 48x36/);
+    expect(run()).toMatch(/up to date/);
+    expect((await writeDemoRoomBundle({ outDir: out, options })).wrote).toBe(false);
+
+    // Coarse point spacings (not on the command line) keep the in-process builds quick.
+    const coarse = { ...options, objectPointSpacing: 0.05, shellPointSpacing: 0.1 };
+    const first = await writeDemoRoomBundle({ outDir: out, options: coarse });
+    expect(first.wrote).toBe(true);
     const manifest = JSON.parse(readFileSync(path.join(out, 'scene.json'), 'utf8'));
+    expect(manifest.generator.hash).toBe(first.stamp.hash);
     expect(manifest.generator.hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(manifest.generator.options).toMatchObject({ views: 3, width: 48, height: 36 });
+    expect(manifest.generator.options).toMatchObject(coarse);
+    expect(manifest.frames).toHaveLength(3);
     expect(JSON.parse(readFileSync(path.join(out, 'queries.json'), 'utf8')).queries).toHaveLength(
       10,
     );
-    expect(run()).toMatch(/up to date/);
-    expect(run('--force')).toMatch(/wrote/);
-    expect(run('--views', '4')).toMatch(/wrote .*4 views/); // other options → other hash
+    expect((await writeDemoRoomBundle({ outDir: out, options: coarse })).wrote).toBe(false);
+    const forced = await writeDemoRoomBundle({ outDir: out, options: coarse, force: true });
+    expect(forced.wrote).toBe(true);
+    const other = await writeDemoRoomBundle({ outDir: out, options: { ...coarse, views: 4 } });
+    expect(other.wrote).toBe(true); // other options → other hash
+    expect(other.stamp.hash).not.toBe(first.stamp.hash);
+    expect(recordedStampHash(out)).toBe(other.stamp.hash);
   });
 
   it('the written folder opens through the ordinary Node file source', async () => {

@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32, `src/pipeline/random.ts`) so the demo room is byte-identical
  * everywhere: Node, the browser worker and CI. Math.random is never used in the generator.
  */
-import { mulberry32 } from '../random';
+import { mulberry32 } from '../pipeline/random';
 
 export interface Rng {
   /** Uniform in [0, 1). */

@@ -2,7 +2,7 @@
  * Test-side geometry, written independently of the generator's inside tests and intersections:
  * signed distances to primitives (exact for boxes, upright cylinders and spheres).
  */
-import type { Primitive } from '../../../src/pipeline/demo/primitives';
+import type { Primitive } from '../../src/demo-room/primitives';
 
 export function distanceToSurface(p: Primitive, x: number, y: number, z: number): number {
   return Math.abs(signedDistance(p, x, y, z));

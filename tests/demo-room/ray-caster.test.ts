@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FOCAL_SRGB } from '../../../src/pipeline/clip/offline/color-terms';
-import { lookAtCameraToWorld } from '../../../src/pipeline/demo/look-at';
-import { box, primitiveAabb, sphere, type Primitive } from '../../../src/pipeline/demo/primitives';
-import { renderView } from '../../../src/pipeline/demo/ray-caster';
-import { lightLevel } from '../../../src/pipeline/demo/shading';
-import type { RoomLayout } from '../../../src/pipeline/demo/room-layout';
-import { RoomTracer } from '../../../src/pipeline/demo/room-tracer';
-import { buildDemoRoom } from '../../../src/pipeline/demo/demo-room';
-import { backprojectPixel } from '../../../src/pipeline/geometry/camera';
-import type { Intrinsics } from '../../../src/pipeline/scene/types';
+import { FOCAL_SRGB } from '../../src/pipeline/clip/offline/color-terms';
+import { lookAtCameraToWorld } from '../../src/demo-room/look-at';
+import { box, primitiveAabb, sphere, type Primitive } from '../../src/demo-room/primitives';
+import { renderView } from '../../src/demo-room/ray-caster';
+import { lightLevel } from '../../src/demo-room/shading';
+import type { RoomLayout } from '../../src/demo-room/room-layout';
+import { RoomTracer } from '../../src/demo-room/room-tracer';
+import { backprojectPixel } from '../../src/pipeline/geometry/camera';
+import type { Intrinsics } from '../../src/pipeline/scene/types';
+import { generatedDemoRoom, generatedDemoRoomLayout } from './generated-demo-room';
 import { distanceToAnySurface, signedDistance } from './surface-distance';
 
 /** A 10 x 10 x 3 m room with the given solids as object 0. */
@@ -62,11 +62,12 @@ describe('renderView on hand-computed scenes', () => {
         expect(r.instances[at(u, v)]).toBe(0);
         const xn = (u - intr.cx) / intr.fx;
         const yn = (v - intr.cy) / intr.fy;
-        const rayLength = 2 * Math.hypot(1, xn, yn);
-        if (rayLength - 2 > 0.05) offAxis++;
+        const rayLengthMm = 2000 * Math.hypot(1, xn, yn);
+        if (Math.abs(r.depth[at(u, v)] - rayLengthMm) > 50) offAxis++;
       }
     }
-    expect(offAxis).toBeGreaterThan(100); // many pixels where ray length would be visibly wrong
+    // Many pixels where the stored depth is visibly not the ray length.
+    expect(offAxis).toBeGreaterThan(100);
   });
 
   it('walls and floor around a small box are at their analytic depths, with instance -1', () => {
@@ -78,6 +79,8 @@ describe('renderView on hand-computed scenes', () => {
     expect(r.depth[at(32, 0)]).toBe(5000);
     expect(r.instances[at(32, 0)]).toBe(-1);
     // Bottom row: yn = 0.24 → the floor z = 0 is reached at t = 1.5 / 0.24 = 6.25 > 5: still the wall.
+    expect(r.depth[at(32, 48)]).toBe(5000);
+    expect(r.instances[at(32, 48)]).toBe(-1);
     // Left column at row 40: yn = 0.16, floor at t = 9.375; wall x = 5 at t = 5: wall wins.
     expect(r.depth[at(0, 40)]).toBe(5000);
     // A steeper camera: looking down 45°, the centre ray meets the floor at t = 1.5·√2, z-depth
@@ -133,12 +136,11 @@ describe('renderView on hand-computed scenes', () => {
 });
 
 describe('renderView on the demo room', () => {
-  const room = buildDemoRoom();
-  const { layout } = room;
-
   it('every pixel back-projects onto the surface its instance id names', async () => {
+    const scene = await generatedDemoRoom();
+    const layout = generatedDemoRoomLayout();
     for (const k of [0, 5, 13]) {
-      const frame = room.scene.frames[k];
+      const frame = scene.frames[k];
       const depth = await frame.loadDepth();
       const ids = await frame.loadInstances!();
       const { width, height } = frame.intrinsics;

@@ -2,8 +2,8 @@
  * The demo room's grounding queries: one colour word per object, with the GT object it must find.
  * Written to `scenes/demo-room.queries.json` by `npm run scenes` and committed; `eval` reads it.
  */
-import type { ColorTerm } from '../clip/offline/color-terms';
-import type { GroundingQuery } from '../query/query-file';
+import type { ColorTerm } from '../pipeline/clip/offline/color-terms';
+import type { GroundingQuery } from '../pipeline/query/query-file';
 import { DEMO_ROOM_NAME } from './demo-room';
 import type { RoomLayout } from './room-layout';
 

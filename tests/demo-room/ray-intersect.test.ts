@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { box, cylinder, sphere } from '../../../src/pipeline/demo/primitives';
+import { box, cylinder, sphere } from '../../src/demo-room/primitives';
 import {
   intersectBox,
   intersectCylinder,
@@ -8,7 +8,7 @@ import {
   intersectSphere,
   type Ray,
   type SurfaceNormal,
-} from '../../../src/pipeline/demo/ray-intersect';
+} from '../../src/demo-room/ray-intersect';
 import { distanceToSurface, signedDistance } from './surface-distance';
 
 const ray = (o: number[], d: number[]): Ray => ({

@@ -15,6 +15,20 @@ export type FurnitureBuilder = (rng: Rng) => LocalFurniture;
 
 const jitter = (rng: Rng, value: number) => value * rng.range(0.92, 1.08);
 
+/** Square legs of side `leg` from the floor to `top`, centred at (±x, ±y). */
+function fourLegs(x: number, y: number, leg: number, top: number): Primitive[] {
+  return [
+    [-1, -1],
+    [1, -1],
+    [-1, 1],
+    [1, 1],
+  ].map(([sx, sy]) => {
+    const cx = sx * x;
+    const cy = sy * y;
+    return box([cx - leg / 2, cy - leg / 2, 0], [cx + leg / 2, cy + leg / 2, top]);
+  });
+}
+
 export const buildSofa: FurnitureBuilder = (rng) => {
   const w = jitter(rng, 2.0);
   const d = jitter(rng, 0.9);
@@ -43,17 +57,10 @@ export const buildChair: FurnitureBuilder = (rng) => {
   const leg = 0.045;
   const seatT = 0.05;
   const backT = 0.05;
-  const prims: Primitive[] = [box([-w / 2, -d / 2, seatZ - seatT], [w / 2, d / 2, seatZ])];
-  for (const [sx, sy] of [
-    [-1, -1],
-    [1, -1],
-    [-1, 1],
-    [1, 1],
-  ]) {
-    const cx = sx * (w / 2 - leg / 2);
-    const cy = sy * (d / 2 - leg / 2);
-    prims.push(box([cx - leg / 2, cy - leg / 2, 0], [cx + leg / 2, cy + leg / 2, seatZ - seatT]));
-  }
+  const prims: Primitive[] = [
+    box([-w / 2, -d / 2, seatZ - seatT], [w / 2, d / 2, seatZ]),
+    ...fourLegs(w / 2 - leg / 2, d / 2 - leg / 2, leg, seatZ - seatT),
+  ];
   prims.push(box([-w / 2, d / 2 - backT, seatZ], [w / 2, d / 2, backTop]));
   return { primitives: prims };
 };
@@ -65,18 +72,12 @@ export const buildTable: FurnitureBuilder = (rng) => {
   const topT = 0.045;
   const leg = 0.06;
   const inset = 0.06;
-  const prims: Primitive[] = [box([-w / 2, -d / 2, h - topT], [w / 2, d / 2, h])];
-  for (const [sx, sy] of [
-    [-1, -1],
-    [1, -1],
-    [-1, 1],
-    [1, 1],
-  ]) {
-    const cx = sx * (w / 2 - inset - leg / 2);
-    const cy = sy * (d / 2 - inset - leg / 2);
-    prims.push(box([cx - leg / 2, cy - leg / 2, 0], [cx + leg / 2, cy + leg / 2, h - topT]));
-  }
-  return { primitives: prims };
+  return {
+    primitives: [
+      box([-w / 2, -d / 2, h - topT], [w / 2, d / 2, h]),
+      ...fourLegs(w / 2 - inset - leg / 2, d / 2 - inset - leg / 2, leg, h - topT),
+    ],
+  };
 };
 
 /** Headboard against the wall, so the bed's long side runs into the room. */

@@ -3,9 +3,8 @@
  * (axis along world +z): furniture is only ever rotated by multiples of 90° about z, so this is
  * enough, and it keeps ray casting, inside tests and GT boxes exact.
  */
-import type { Aabb } from '../scene/types';
-
-export type Vec3 = [number, number, number];
+import type { Vec3 } from '../pipeline/render/types';
+import type { Aabb } from '../pipeline/scene/types';
 
 export interface BoxPrimitive {
   kind: 'box';

@@ -7,9 +7,11 @@
  * instance image). The views are then ordered by their angle around the room, so the
  * trajectory is a loop.
  */
-import type { Intrinsics, Mat4 } from '../scene/types';
+import { intrinsicsFromFov } from '../pipeline/render/camera-model';
+import type { Vec3 } from '../pipeline/render/types';
+import type { Intrinsics, Mat4 } from '../pipeline/scene/types';
 import { lookAtCameraToWorld } from './look-at';
-import type { Vec3 } from './primitives';
+import { pixelRay } from './ray-caster';
 import type { Ray } from './ray-intersect';
 import type { RoomLayout, RoomObject } from './room-layout';
 import { RoomTracer, type TraceHit } from './room-tracer';
@@ -51,20 +53,11 @@ const PROBE_WIDTH = 40;
 /** Size of the instance image used to count which objects a view shows. */
 const COUNT_PROBE_WIDTH = 80;
 
-export function demoIntrinsics(
-  width: number,
-  height: number,
-  horizontalFovDeg: number,
-): Intrinsics {
-  const f = width / 2 / Math.tan((horizontalFovDeg * Math.PI) / 360);
-  return { fx: f, fy: f, cx: (width - 1) / 2, cy: (height - 1) / 2, width, height };
-}
-
 export function planViews(layout: RoomLayout, options: ViewPlanOptions): PlannedView[] {
-  const intrinsics = demoIntrinsics(options.width, options.height, options.horizontalFovDeg);
+  const intrinsics = intrinsicsFromFov(options.width, options.height, options.horizontalFovDeg);
   const tracer = new RoomTracer(layout);
   const probeHeight = Math.max(2, Math.round((PROBE_WIDTH * options.height) / options.width));
-  const probe = demoIntrinsics(PROBE_WIDTH, probeHeight, options.horizontalFovDeg);
+  const probe = intrinsicsFromFov(PROBE_WIDTH, probeHeight, options.horizontalFovDeg);
   const verticalFov = 2 * Math.atan(options.height / 2 / intrinsics.fy);
   // Views come in pairs, one object from two sides, next to each other in the trajectory: any
   // every-other-frame subset still sees every object. After one pair per object, extra pairs go
@@ -109,7 +102,7 @@ class VisibilityCounter {
   ) {
     this.counts = layout.objects.map(() => 0);
     const h = Math.max(2, Math.round((COUNT_PROBE_WIDTH * options.height) / options.width));
-    this.intr = demoIntrinsics(COUNT_PROBE_WIDTH, h, options.horizontalFovDeg);
+    this.intr = intrinsicsFromFov(COUNT_PROBE_WIDTH, h, options.horizontalFovDeg);
     const scale = (COUNT_PROBE_WIDTH * h) / (options.width * options.height);
     // Twice the 50 full-resolution pixels: the coarse probe overestimates thin objects.
     this.minPixels = Math.max(3, Math.round(100 * scale));
@@ -248,17 +241,12 @@ function instancePixelCounts(
 /** A small instance-id image (-1 for the shell) rendered from eye towards target. */
 function instanceImage(tracer: RoomTracer, intr: Intrinsics, eye: Vec3, target: Vec3): Int32Array {
   const pose = lookAtCameraToWorld(eye, target);
-  const ray: Ray = { ox: eye[0], oy: eye[1], oz: eye[2], dx: 0, dy: 0, dz: 0 };
+  const ray: Ray = { ox: 0, oy: 0, oz: 0, dx: 0, dy: 0, dz: 0 };
   const hit: TraceHit = { t: Infinity, objectIndex: -1, nx: 0, ny: 0, nz: 0 };
   const ids = new Int32Array(intr.width * intr.height).fill(-1);
   for (let v = 0; v < intr.height; v++) {
     for (let u = 0; u < intr.width; u++) {
-      const xn = (u - intr.cx) / intr.fx;
-      const yn = (v - intr.cy) / intr.fy;
-      ray.dx = pose[0] * xn + pose[1] * yn + pose[2];
-      ray.dy = pose[4] * xn + pose[5] * yn + pose[6];
-      ray.dz = pose[8] * xn + pose[9] * yn + pose[10];
-      if (tracer.trace(ray, hit) && hit.objectIndex >= 0) {
+      if (tracer.trace(pixelRay(intr, pose, u, v, ray), hit) && hit.objectIndex >= 0) {
         ids[v * intr.width + u] = tracer.layout.objects[hit.objectIndex].id;
       }
     }

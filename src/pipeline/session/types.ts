@@ -1,0 +1,192 @@
+/**
+ * Plain data the pipeline session returns: what the worker sends the viewer (structured-clone
+ * safe; big typed arrays are transferred by the worker) and what the CLI prints.
+ */
+import type { FeatureDetail } from '../defaults';
+import type { Aabb, Intrinsics, SceneInfo } from '../scene/types';
+
+/** One voxel-downsampled level of the scene's cloud (0 = full resolution). */
+export interface CloudLevelInfo {
+  voxelSize: number;
+  count: number;
+}
+
+/** The cloud the viewer draws: at most `budget` points, picked from the full cloud. */
+export interface ViewCloud {
+  positions: Float32Array;
+  colors: Uint8Array;
+  /** Per displayed point: instance id of its GT object (-1 = none), when known. */
+  instanceIds?: Int32Array;
+  /** Points in the full-resolution cloud. */
+  totalCount: number;
+  /** Voxel size of the level shown, 0 for full resolution. */
+  voxelSize: number;
+  levels: CloudLevelInfo[];
+}
+
+/** Per displayed point values for the heatmap and view-count colour modes. */
+export interface PointScores {
+  /** One value per displayed point; NaN = no value (e.g. the point was not seen by any view). */
+  values: Float32Array;
+  min: number;
+  max: number;
+}
+
+export interface ViewFrame {
+  index: number;
+  name: string;
+  intrinsics: Intrinsics;
+  /** Row-major 4x4 camera-to-world, OpenCV camera axes (see src/pipeline/scene/types.ts). */
+  cameraToWorld: number[];
+}
+
+export interface ViewObject {
+  id: number;
+  label: string;
+  colorName?: string;
+  aabb: Aabb;
+}
+
+export interface SceneSummary {
+  /** Key for the URL hash and caches ('demo-room', 'files:<name>', ...). */
+  id: string;
+  info: SceneInfo;
+  frames: ViewFrame[];
+  objects: ViewObject[];
+  /** World up axis inferred from the frames or the cloud (unit vector). */
+  up: [number, number, number];
+}
+
+export interface SceneListEntry {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface FrameImage {
+  index: number;
+  width: number;
+  height: number;
+  /** width*height*3 RGB bytes. */
+  rgb: Uint8Array;
+  /** Optional width*height heat values in 0..1 (NaN = none), the query projected into the frame. */
+  heat?: Float32Array;
+}
+
+/** A box decoded from location tokens (text from the user or an LLM: rendered as text only). */
+export interface TokenBox {
+  label: string;
+  tokens: string;
+  min: [number, number, number];
+  max: [number, number, number];
+  swappedAxes: number[];
+}
+
+export interface TokenParseReply {
+  boxes: TokenBox[];
+  diagnostics: { severity: 'error' | 'warning'; code: string; message: string }[];
+  /** The normalisation used (centroid, radius), from the feature bundle or the cloud. */
+  normalisation: { centroid: [number, number, number]; radius: number };
+}
+
+export type ModelVariantName = 'quantized' | 'fp32' | 'fp16';
+
+export interface ModelInfo {
+  kind: 'offline' | 'hub' | 'folder';
+  modelId: string;
+  label: string;
+  dim: number;
+}
+
+export interface ModelCacheInfo {
+  files: number;
+  bytes: number;
+}
+
+/** Extraction options a host exposes (others keep their documented defaults). */
+export interface ExtractInput {
+  detail?: FeatureDetail;
+  frameStride?: number;
+  cropScales?: number[];
+  cropOverlap?: number;
+  batchSize?: number;
+  borderPx?: number;
+}
+
+export interface ExtractSummary {
+  modelId: string;
+  dim: number;
+  points: number;
+  seenPoints: number;
+  views: number;
+  crops: number;
+  bytesPerPoint: number;
+  /** Seconds per stage; 0 for stages a restored bundle skipped. */
+  seconds: { load: number; encode: number; fuse: number; field: number };
+  warnings: string[];
+  /** Restored from the host's feature cache (same scene, model and options). */
+  fromCache: boolean;
+  /** The feature cache key (scene fingerprint, model id, options). */
+  cacheKey: string;
+}
+
+export interface QueryInput {
+  text: string;
+  /** Negative phrases for LERF relevancy; the documented defaults when absent. */
+  negatives?: string[];
+  /** Fixed threshold; automatic when undefined. */
+  threshold?: number;
+  topK?: number;
+  mode?: 'lerf' | 'cosine';
+  /** Cluster voxel side in metres; the default (adapted to the cloud's density) when absent. */
+  clusterVoxelSize?: number;
+}
+
+export interface QueryBox {
+  rank: number;
+  min: [number, number, number];
+  max: [number, number, number];
+  score: number;
+  pointCount: number;
+  tokens?: string;
+}
+
+export interface QueryReply {
+  text: string;
+  threshold: number;
+  selectedCount: number;
+  boxes: QueryBox[];
+  /** Scores of the displayed points (heatmap attribute); range over the seen points. */
+  scores: PointScores;
+  /** Milliseconds for the text embedding and for scoring + grounding. */
+  timings: { embedMs: number; groundMs: number };
+}
+
+/** A plain 8-bit RGB image: an input patch for embedImages, or a decoded image. */
+export interface RgbPixels {
+  width: number;
+  height: number;
+  /** width*height*3 RGB bytes, row-major. */
+  rgb: Uint8Array;
+}
+
+/** L2-normalised embeddings of the loaded model, row-major `count` x `dim`. */
+export interface Embeddings {
+  modelId: string;
+  dim: number;
+  count: number;
+  data: Float32Array;
+}
+
+/** The documented defaults hosts show in their forms (served, so the viewer imports no pipeline code). */
+export interface PipelineDefaults {
+  extract: {
+    detail: FeatureDetail;
+    frameStride: number;
+    cropScales: number[];
+    cropOverlap: number;
+    presets: Record<FeatureDetail, { cropScales: number[]; cropOverlap: number }>;
+  };
+  query: { negatives: string[]; topK: number; mode: 'lerf' | 'cosine' };
+  export: { peWeight: number };
+}
