@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { sceneBundles } from './scripts/vite-scene-bundles';
 
 // onnxruntime-web uses wasm threads, which need cross-origin isolation (SharedArrayBuffer).
 const isolationHeaders = {
@@ -8,7 +9,7 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), sceneBundles(['demo-room'])],
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
   // Pre-bundle what the worker imports, or the dev server re-optimises and reloads mid-run.

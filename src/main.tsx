@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { appSnapshot, type AppSnapshot } from './viewer/app-snapshot';
 import { App } from './viewer/App';
-import type { PipelineRemote } from '../workers/client';
+import { diagnosticsRemote, type PipelineRemote } from '../workers/client';
 import { openBuiltIn, pipelineRemote, startWorker } from './viewer/controller';
 import { getState, setState } from './viewer/store';
 import { readHash } from './viewer/url-hash';
@@ -14,11 +14,14 @@ declare global {
     readonly __app: AppSnapshot;
     /** The worker's typed comlink API, for end-to-end tests (undefined before it starts). */
     readonly __pipeline: PipelineRemote | undefined;
+    /** The diagnostics worker's API (image decoder comparison), started on first call. */
+    readonly __diagnostics: typeof diagnosticsRemote;
   }
 }
 
 Object.defineProperty(window, '__app', { get: appSnapshot, configurable: true });
 Object.defineProperty(window, '__pipeline', { get: pipelineRemote, configurable: true });
+Object.defineProperty(window, '__diagnostics', { value: diagnosticsRemote, configurable: true });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

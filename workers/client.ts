@@ -3,6 +3,7 @@
  * pipeline only through the returned typed proxy.
  */
 import * as Comlink from 'comlink';
+import type { DiagnosticsApi } from './diagnostics-api';
 import type { PipelineApi, ProgressListener } from './pipeline-api';
 
 export type PipelineRemote = Comlink.Remote<PipelineApi>;
@@ -49,4 +50,17 @@ export function createPipelineClient(onError?: (message: string) => void): Pipel
 /** Wraps a progress callback so the worker can call it across the boundary. */
 export function progressProxy(listener: ProgressListener): ProgressListener {
   return Comlink.proxy(listener);
+}
+
+let diagnostics: Comlink.Remote<DiagnosticsApi> | undefined;
+
+/** The diagnostics worker's API, started on first use (console and end-to-end checks). */
+export function diagnosticsRemote(): Comlink.Remote<DiagnosticsApi> {
+  diagnostics ??= Comlink.wrap<DiagnosticsApi>(
+    new Worker(new URL('./diagnostics.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'diagnostics',
+    }),
+  );
+  return diagnostics;
 }

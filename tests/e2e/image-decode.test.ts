@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { imageDifference, JPEG_DECODER_TOLERANCE } from '../../src/pipeline/image/compare';
 import { decodeColorImage } from '../../src/pipeline/image/decode';
 import type { RgbImage } from '../../src/pipeline/scene/types';
-import type { DecoderComparison, RgbPixels } from '../../workers/pipeline-api';
+import type { DecoderComparison } from '../../workers/diagnostics-api';
+import type { RgbPixels } from '../../workers/pipeline-api';
 import { hasChromium, sharedRoot, useAppSession } from './harness';
 
 // Issue 3: createImageBitmap/OffscreenCanvas in the worker and the pure-JS decoders Node uses give
@@ -58,9 +59,9 @@ describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () =>
 
   beforeAll(async () => {
     const { page } = session.browser;
-    await page.goto(`${session.preview.url}#scene=shapes`);
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.waitForFunction(
-      () => window.__app?.status === 'ready' && !!window.__pipeline,
+      () => window.__app?.status === 'ready' && typeof window.__diagnostics === 'function',
       null,
       {
         timeout: 120_000,
@@ -71,7 +72,7 @@ describe.skipIf(!hasChromium)('image decoding: browser worker vs pure JS', () =>
   /** Decodes `bytes` in the app's worker with both decoders (and the pipeline's own choice). */
   const decodeInWorker = (bytes: Uint8Array, name: string): Promise<DecoderComparison> =>
     session.browser.page.evaluate(
-      ({ bytes, name }) => window.__pipeline!.compareImageDecoders(bytes, name),
+      ({ bytes, name }) => window.__diagnostics().compareImageDecoders(bytes, name),
       { bytes, name },
     );
 

@@ -84,10 +84,10 @@ describe.skipIf(!hasChromium)('offline encoder in the browser worker', () => {
 
   it('ranks each colour patch first for "a <colour> object", matching Node', async () => {
     const { page } = session.browser;
-    // The small built-in scene: this test is about the model, not the demo room.
-    await page.goto(`${session.preview.url}#scene=shapes`);
+    // The built-in scene only gives the page something open: this test is about the model.
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.waitForFunction(
-      () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
+      () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
       null,
       { timeout: 120_000 },
     );

@@ -33,9 +33,9 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
 
   it('labels every control and reaches the query box by keyboard', async () => {
     const { page } = session.browser;
-    await page.goto(`${session.preview.url}#scene=shapes`);
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.waitForFunction(
-      () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
+      () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
     );
     const unlabelled = await page.evaluate(() => {
       const names: string[] = [];
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
     await page.waitForFunction(
       () =>
         window.__app.workerGeneration === 2 &&
-        window.__app.scene?.id === 'shapes' &&
+        window.__app.scene?.id === 'demo-room' &&
         window.__app.status === 'ready',
     );
     const after = (await page.evaluate(() => window.__app)) as AppSnapshot;
@@ -132,10 +132,10 @@ describe.skipIf(!hasChromium)('robustness and accessibility', () => {
 
   it('opens a PLY file dropped on the scene panel', async () => {
     const { page } = session.browser;
-    await page.goto(`${session.preview.url}#scene=shapes`);
+    await page.goto(`${session.preview.url}#scene=demo-room`);
     await page.reload();
     await page.waitForFunction(
-      () => window.__app?.scene?.id === 'shapes' && window.__app.status === 'ready',
+      () => window.__app?.scene?.id === 'demo-room' && window.__app.status === 'ready',
     );
     const ply = [
       'ply',

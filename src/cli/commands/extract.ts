@@ -3,10 +3,9 @@ import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
-import { extractFeatures, type ExtractRequest } from '../../pipeline/features/extract';
-import { encodeFeatureField } from '../../pipeline/features/feature-field';
-import { writeFeatureBundle } from '../../pipeline/features/bundle';
-import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
+import type { ExtractRequest } from '../../pipeline/features/extract';
+import { sceneFingerprint } from '../../pipeline/features/cache-key';
+import { extractBundle } from '../../pipeline/session/extract-bundle';
 import type { Progress } from '../../pipeline/progress';
 import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
@@ -66,39 +65,36 @@ export const extractCommand: CliCommand = {
     });
     const tModel = performance.now();
     try {
-      const result = await extractFeatures(scene, model.encoder, options, {
-        onProgress,
-      });
-      for (const w of result.warnings) io.warn(w);
-      const tField0 = performance.now();
-      const field = encodeFeatureField(
-        result.features,
-        result.count,
-        result.dim,
-        result.viewCounts,
-      );
-      const tField = performance.now();
       const sceneHash = sceneFingerprint(scene);
-      const files = writeFeatureBundle(result, field, {
-        featuresDtype: dtypeFlag === 'f2' ? '<f2' : '<f4',
-        sceneHash,
-      });
+      const { files, bundle, result, summary } = await extractBundle(
+        scene,
+        model.encoder,
+        options,
+        {
+          onProgress,
+          sceneHash,
+          featuresDtype: dtypeFlag === 'f2' ? '<f2' : '<f4',
+        },
+      );
+      for (const w of summary.warnings) io.warn(w);
+      const tField = performance.now();
       const written = await writeFiles(out, files);
       const tWrite = performance.now();
       let bytes = 0;
       for (const b of files.values()) bytes += b.length;
-      const pointViews = result.stats.pointViewsTested;
+      const stats = result!.stats;
+      const field = bundle.field;
       return {
         scene: scene.name,
         format: scene.format,
-        model: result.modelId,
-        dim: result.dim,
-        points: result.count,
-        seenPoints: result.stats.seenPoints,
-        views: result.stats.views,
-        crops: result.stats.crops,
-        fusionDim: result.stats.fusionDim,
-        fusionMinCellCosine: result.stats.fusionMinCellCosine,
+        model: summary.modelId,
+        dim: summary.dim,
+        points: summary.points,
+        seenPoints: summary.seenPoints,
+        views: summary.views,
+        crops: summary.crops,
+        fusionDim: stats.fusionDim,
+        fusionMinCellCosine: stats.fusionMinCellCosine,
         field: {
           components: field.components,
           bytesPerPoint: Number(field.bytesPerPoint.toFixed(2)),
@@ -106,26 +102,28 @@ export const extractCommand: CliCommand = {
           exceptions: field.stats.exceptions,
         },
         timingsS: {
-          load: seconds(tScene - tStart + result.timings.loadS * 1000),
+          load: seconds(tScene - tStart + summary.seconds.load * 1000),
           model: seconds(tModel - tScene),
-          encode: Number(result.timings.encodeS.toFixed(3)),
-          fuse: Number(result.timings.fuseS.toFixed(3)),
-          field: seconds(tField - tField0),
+          encode: Number(summary.seconds.encode.toFixed(3)),
+          fuse: Number(summary.seconds.fuse.toFixed(3)),
+          field: Number(summary.seconds.field.toFixed(3)),
           write: seconds(tWrite - tField),
           total: seconds(tWrite - tStart),
         },
         throughput: {
           viewsPerS: Number(
-            (result.stats.views / (result.timings.encodeS + result.timings.fuseS)).toFixed(2),
+            (summary.views / (summary.seconds.encode + summary.seconds.fuse)).toFixed(2),
           ),
-          cropsPerS: Number((result.stats.crops / result.timings.encodeS).toFixed(1)),
-          fusionPointViewsPerS: Math.round(pointViews / Math.max(1e-9, result.timings.fuseS)),
+          cropsPerS: Number((summary.crops / summary.seconds.encode).toFixed(1)),
+          fusionPointViewsPerS: Math.round(
+            stats.pointViewsTested / Math.max(1e-9, summary.seconds.fuse),
+          ),
         },
-        cacheKey: featureCacheKey(sceneHash, result.modelId, result.options),
+        cacheKey: summary.cacheKey,
         out,
         files: written,
         bytes,
-        warnings: result.warnings,
+        warnings: summary.warnings,
       };
     } finally {
       await model.encoder.dispose();

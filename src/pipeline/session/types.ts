@@ -190,3 +190,10 @@ export interface PipelineDefaults {
   query: { negatives: string[]; topK: number; mode: 'lerf' | 'cosine' };
   export: { peWeight: number };
 }
+
+/** Files for a download (the worker zips them; the CLI writes them to a folder). */
+export interface ExportFiles {
+  /** A file-name-safe stem ('<scene>-features', '<scene>-3dllm'). */
+  name: string;
+  files: Map<string, Uint8Array>;
+}

@@ -172,3 +172,16 @@ export function validateManifest(json: unknown, file: string): BundleManifest {
 export function frameStem(k: number): string {
   return String(k).padStart(6, '0');
 }
+
+/** Every file a manifest refers to, itself included (e.g. to serve a bundle over HTTP). */
+export function manifestFiles(manifest: BundleManifest): string[] {
+  const files = new Set<string>([BUNDLE_MANIFEST]);
+  if (manifest.cloud) files.add(manifest.cloud.file);
+  for (const f of manifest.frames) {
+    files.add(f.color);
+    files.add(f.depth);
+    if (f.instances) files.add(f.instances);
+  }
+  for (const o of manifest.objects ?? []) if (o.pointIds) files.add(o.pointIds);
+  return [...files];
+}

@@ -1,0 +1,469 @@
+/**
+ * The application session every host drives (the browser worker through comlink, the CLI, tests):
+ * the open scene, the loaded model, the extracted feature field, queries, tokens and exports.
+ * Host services are injected (built-in scenes as file sources, the feature cache, the model-file
+ * cache through the platform module); everything returned is plain data, so the worker only has
+ * to transfer the big arrays.
+ */
+import { loadClipModel } from '../clip/model-source/load-clip-model';
+import { defaultModelCache } from '../clip/model-source/model-file-cache';
+import type { ModelSource } from '../clip/model-source/model-source';
+import { preprocessBatch } from '../clip/preprocess/clip-preprocess';
+import type { ClipEncoder } from '../clip/types';
+import { CLIP_MODEL_DEFAULTS, IMAGE_DEFAULTS } from '../defaults';
+import { UnsupportedError } from '../errors';
+import { write3dLlmExport } from '../features/bundle';
+import { sceneNormalisation } from '../features/voxel-tokens';
+import type { FileSource } from '../io/file-source';
+import type { ProgressCallback } from '../progress';
+import { projectHeat } from '../query/frame-heat';
+import { NegativeSimilarityCache } from '../query/relevancy';
+import { negativeEmbeddingCache } from '../query/text-embedding';
+import { queryByText, type QueryCaches } from '../query/text-query';
+import { openScene } from '../scene/open-scene';
+import { ensureCloud } from '../scene/reconstruct';
+import type { RgbImage, Scene } from '../scene/types';
+import { encodeBoxToTokens, parseLocationTokens, type SceneNormalisation } from '../../tokens';
+import { CloudView } from './cloud-view';
+import { pipelineDefaults } from './defaults-reply';
+import {
+  extractBundle,
+  extractionKey,
+  restoreBundle,
+  type FeatureExtraction,
+} from './extract-bundle';
+import type { FeatureCache } from './feature-cache';
+import { JobRunner, type CancelProbe } from './job-runner';
+import { summarizeScene } from './scene-summary';
+import type {
+  Embeddings,
+  ExportFiles,
+  ExtractInput,
+  ExtractSummary,
+  FrameImage,
+  ModelCacheInfo,
+  ModelInfo,
+  PipelineDefaults,
+  PointScores,
+  QueryInput,
+  QueryReply,
+  RgbPixels,
+  SceneListEntry,
+  SceneSummary,
+  TokenParseReply,
+  ViewCloud,
+} from './types';
+
+/** A scene the host ships (e.g. the generated demo room), opened like any user folder. */
+export interface BuiltInScene extends SceneListEntry {
+  source(): Promise<FileSource>;
+}
+
+export interface SessionHost {
+  builtInScenes?: readonly BuiltInScene[];
+  /** Where extracted bundles are kept between runs (IndexedDB in the browser); none = no reuse. */
+  featureCache?: FeatureCache;
+}
+
+interface Extraction extends FeatureExtraction {
+  caches: QueryCaches;
+  /** Full-cloud scores of the last query and their displayed range, for the frame view. */
+  lastScores?: { scores: Float32Array; range: [number, number] };
+}
+
+interface OpenScene {
+  id: string;
+  scene: Scene;
+  view: CloudView;
+  /** Centroid and radius for location tokens (the feature bundle's once extracted). */
+  normalisation?: SceneNormalisation;
+  extraction?: Extraction;
+}
+
+interface LoadedModel {
+  encoder: ClipEncoder;
+  info: ModelInfo;
+}
+
+const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'scene';
+
+export class PipelineSession {
+  private readonly jobs = new JobRunner();
+  private current: OpenScene | undefined;
+  private model: LoadedModel | undefined;
+
+  constructor(private readonly host: SessionHost = {}) {}
+
+  // --- jobs -------------------------------------------------------------------------------
+
+  /** Aborts the long job in flight; it rejects with CancelledError. */
+  cancel(): void {
+    this.jobs.cancel();
+  }
+
+  /** A probe polled at every progress report (a shared-memory flag in the browser). */
+  setCancelProbe(probe: CancelProbe | undefined, reset?: () => void): void {
+    this.jobs.setCancelProbe(probe, reset);
+  }
+
+  getDefaults(): PipelineDefaults {
+    return pipelineDefaults();
+  }
+
+  // --- scenes -----------------------------------------------------------------------------
+
+  listScenes(): SceneListEntry[] {
+    return (this.host.builtInScenes ?? []).map(({ id, name, description }) => ({
+      id,
+      name,
+      description,
+    }));
+  }
+
+  /** Opens a built-in scene; a failure (or a cancel) keeps the scene that was open. */
+  openBuiltInScene(id: string, onProgress?: ProgressCallback): Promise<SceneSummary> {
+    const entry = this.host.builtInScenes?.find((s) => s.id === id);
+    if (!entry) return Promise.reject(new UnsupportedError(`Unknown built-in scene: ${id}`));
+    return this.jobs.run(onProgress, async (signal, report) => {
+      report({ stage: 'open', done: 0, total: 1, message: `opening ${entry.name}` });
+      const scene = await openScene(await entry.source(), { signal });
+      return this.use(id, scene, signal, report);
+    });
+  }
+
+  /** Opens a scene from a folder or file the user gave; a failure keeps the open scene. */
+  openSource(source: FileSource, onProgress?: ProgressCallback): Promise<SceneSummary> {
+    return this.jobs.run(onProgress, async (signal, report) => {
+      report({ stage: 'open', done: 0, total: 1, message: `opening ${source.name}` });
+      const scene = await openScene(source, { signal });
+      return this.use(`files:${source.name}`, scene, signal, report);
+    });
+  }
+
+  /** Makes an in-memory scene current (tests, generated scenes). */
+  openSceneObject(id: string, scene: Scene, onProgress?: ProgressCallback): Promise<SceneSummary> {
+    return this.jobs.run(onProgress, (signal, report) => this.use(id, scene, signal, report));
+  }
+
+  /** Scenes with frames but no cloud get one reconstructed before they become current. */
+  private async use(
+    id: string,
+    scene: Scene,
+    signal: AbortSignal,
+    report: ProgressCallback,
+  ): Promise<SceneSummary> {
+    await ensureCloud(scene, { signal, onProgress: report });
+    const summary = await summarizeScene(id, scene);
+    this.current = { id, scene, view: new CloudView(scene.cloud) };
+    return summary;
+  }
+
+  /** The open scene (for hosts that need more than the summary, e.g. the CLI). */
+  get scene(): Scene | undefined {
+    return this.current?.scene;
+  }
+
+  private requireScene(): OpenScene {
+    if (!this.current) throw new UnsupportedError('No scene is open');
+    return this.current;
+  }
+
+  private requireExtraction(): { state: OpenScene; extraction: Extraction } {
+    const state = this.requireScene();
+    if (!state.extraction) throw new UnsupportedError('Extract features first (Pipeline panel)');
+    return { state, extraction: state.extraction };
+  }
+
+  viewCloud(budget: number): ViewCloud {
+    return this.requireScene().view.select(budget);
+  }
+
+  /** Per displayed point view counts of the current extraction (NaN where unseen). */
+  viewCounts(): PointScores | undefined {
+    const state = this.requireScene();
+    if (!state.extraction) return undefined;
+    const counts = state.extraction.bundle.viewCounts;
+    return state.view.displayed(Float32Array.from(counts, (c) => (c > 0 ? c : NaN)));
+  }
+
+  /** One frame's colour image, with the last query's scores projected into it when present. */
+  async frameImage(index: number): Promise<FrameImage> {
+    const state = this.requireScene();
+    const frame = state.scene.frames.find((f) => f.index === index);
+    if (!frame) throw new UnsupportedError(`Frame ${index} does not exist`);
+    const img = await frame.loadColor();
+    const out: FrameImage = { index, width: img.width, height: img.height, rgb: img.data.slice() };
+    const last = state.extraction?.lastScores;
+    if (last && state.scene.cloud) {
+      const intrinsics = { ...frame.intrinsics, width: img.width, height: img.height };
+      out.heat = projectHeat(
+        state.scene.cloud.positions,
+        last.scores,
+        last.range,
+        frame.cameraToWorld,
+        intrinsics,
+      );
+    }
+    return out;
+  }
+
+  // --- location tokens --------------------------------------------------------------------
+
+  private normalisation(state: OpenScene): SceneNormalisation {
+    if (!state.normalisation) {
+      const positions = state.scene.cloud?.positions;
+      if (!positions || positions.length === 0) {
+        throw new UnsupportedError('Location tokens need a scene with points');
+      }
+      state.normalisation = sceneNormalisation(positions);
+    }
+    return state.normalisation;
+  }
+
+  /** Every six-token `<locK>` run in free text, decoded to a box in metres. */
+  parseTokens(text: string): TokenParseReply {
+    const normalisation = this.normalisation(this.requireScene());
+    const parsed = parseLocationTokens(String(text), { normalisation });
+    return {
+      boxes: parsed.boxes.flatMap((b) =>
+        b.box
+          ? [
+              {
+                label: b.label,
+                tokens: b.tokens,
+                min: b.box.min,
+                max: b.box.max,
+                swappedAxes: b.swappedAxes,
+              },
+            ]
+          : [],
+      ),
+      diagnostics: parsed.diagnostics.map(({ severity, code, message }) => ({
+        severity,
+        code,
+        message,
+      })),
+      normalisation: { centroid: [...normalisation.centroid], radius: normalisation.radius },
+    };
+  }
+
+  encodeTokens(min: [number, number, number], max: [number, number, number]): string {
+    return encodeBoxToTokens({ min, max }, this.normalisation(this.requireScene()));
+  }
+
+  // --- models -----------------------------------------------------------------------------
+
+  /** Loads a CLIP model; the previous one stays loaded if this fails, and is disposed if not. */
+  loadModel(
+    source: ModelSource,
+    kind: ModelInfo['kind'],
+    onProgress?: ProgressCallback,
+  ): Promise<ModelInfo> {
+    return this.jobs.run(onProgress, async (signal, report) => {
+      const loaded = await loadClipModel(source, { signal, onProgress: report });
+      return this.useModel(loaded.encoder, {
+        kind,
+        modelId: loaded.config.modelId,
+        label: source.label,
+        dim: loaded.encoder.dim,
+      });
+    });
+  }
+
+  /** Makes an encoder the session's model (hosts that loaded it themselves, tests). */
+  async useModel(encoder: ClipEncoder, info: ModelInfo): Promise<ModelInfo> {
+    const previous = this.model;
+    this.model = { encoder, info };
+    if (previous && previous.encoder !== encoder) {
+      await previous.encoder.dispose().catch(() => undefined);
+    }
+    return info;
+  }
+
+  private requireModel(): ClipEncoder {
+    if (!this.model) throw new UnsupportedError('Load a model first (Model panel)');
+    return this.model.encoder;
+  }
+
+  async modelCacheInfo(): Promise<ModelCacheInfo> {
+    const files = (await defaultModelCache()?.list()) ?? [];
+    return { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  }
+
+  /** Clears downloaded model files; returns how many were removed. */
+  async clearModelCache(): Promise<number> {
+    return (await defaultModelCache()?.clear()) ?? 0;
+  }
+
+  async embedTexts(texts: string[]): Promise<Embeddings> {
+    const encoder = this.requireModel();
+    const data = await encoder.embedTexts(texts.map(String));
+    return { modelId: encoder.modelId, dim: encoder.dim, count: texts.length, data };
+  }
+
+  /** Each image goes through CLIP preprocessing (shorter side 224, bicubic, centre crop) first. */
+  async embedImages(images: RgbPixels[]): Promise<Embeddings> {
+    const encoder = this.requireModel();
+    const items = images.map((p, i) => ({ image: checkedImage(p, i) }));
+    const dim = encoder.dim;
+    const data = new Float32Array(items.length * dim);
+    // A batch at a time: 224×224×3 floats per image add up quickly.
+    const step = CLIP_MODEL_DEFAULTS.encoderMaxBatch;
+    for (let start = 0; start < items.length; start += step) {
+      const batch = items.slice(start, start + step);
+      data.set(await encoder.embedImages(preprocessBatch(batch), batch.length), start * dim);
+    }
+    return { modelId: encoder.modelId, dim, count: items.length, data };
+  }
+
+  // --- features ---------------------------------------------------------------------------
+
+  /**
+   * Fuses features onto the open scene with the loaded model, or restores them from the feature
+   * cache (same scene, model and options). A cache entry that does not read back, or that does
+   * not fit the scene, is dropped and recomputed; a failed cache write never fails the job.
+   */
+  extract(input: ExtractInput = {}, onProgress?: ProgressCallback): Promise<ExtractSummary> {
+    let state: OpenScene;
+    let encoder: ClipEncoder;
+    try {
+      state = this.requireScene();
+      encoder = this.requireModel();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.jobs.run(onProgress, async (signal, report) => {
+      const cache = this.host.featureCache;
+      const key = extractionKey(state.scene, encoder.modelId, input);
+      let extraction = cache ? await this.restore(cache, key, state.scene) : undefined;
+      if (!extraction) {
+        extraction = await extractBundle(state.scene, encoder, input, {
+          signal,
+          onProgress: report,
+        });
+        await cache?.save(key, extraction.files).catch(() => false);
+      }
+      state.extraction = { ...extraction, caches: this.queryCaches() };
+      state.normalisation = extraction.bundle.meta.normalisation;
+      return extraction.summary;
+    });
+  }
+
+  private async restore(
+    cache: FeatureCache,
+    key: string,
+    scene: Scene,
+  ): Promise<FeatureExtraction | undefined> {
+    const files = await cache.load(key).catch(() => undefined);
+    if (!files) return undefined;
+    try {
+      const restored = await restoreBundle(files, scene.name, key);
+      const points = (scene.cloud?.positions.length ?? 0) / 3;
+      if (restored.bundle.meta.counts.points === points) return restored;
+    } catch {
+      // Unreadable (truncated, older format, tampered): heal the cache below.
+    }
+    await cache.delete(key).catch(() => undefined);
+    return undefined;
+  }
+
+  private queryCaches(): QueryCaches {
+    // Negative phrases' embeddings depend on the model only; their similarities on the field.
+    return {
+      negativeEmbeddings: negativeEmbeddingCache,
+      negativeSimilarity: new NegativeSimilarityCache(),
+    };
+  }
+
+  /** Scores and grounds a text query against the extracted feature field. */
+  async query(input: QueryInput): Promise<QueryReply> {
+    const { state, extraction } = this.requireExtraction();
+    const encoder = this.requireModel();
+    const { meta } = extraction.bundle;
+    if (encoder.modelId !== meta.model.id) {
+      throw new UnsupportedError(
+        `The features were extracted with ${meta.model.id}; load that model or extract again`,
+      );
+    }
+    const text = String(input.text ?? '').trim();
+    if (!text) throw new UnsupportedError('Type a query');
+    const negatives = input.negatives?.map((n) => String(n).trim()).filter((n) => n.length > 0);
+    const result = await queryByText(
+      {
+        field: extraction.bundle.field,
+        positions: extraction.bundle.positions,
+        normalisation: state.normalisation,
+      },
+      encoder,
+      text,
+      {
+        mode: input.mode,
+        threshold: input.threshold,
+        topK: input.topK,
+        clusterVoxelSize: input.clusterVoxelSize,
+        negatives,
+      },
+      extraction.caches,
+    );
+    const scores = state.view.displayed(result.scores);
+    extraction.lastScores = { scores: result.scores, range: [scores.min, scores.max] };
+    return {
+      text,
+      threshold: result.threshold,
+      selectedCount: result.selectedCount,
+      boxes: result.boxes.map(({ rank, min, max, score, pointCount, tokens }) => ({
+        rank,
+        min,
+        max,
+        score,
+        pointCount,
+        tokens,
+      })),
+      scores,
+      timings: {
+        embedMs: result.timings.embedMs,
+        groundMs: result.timings.scoreMs + result.timings.groundMs,
+      },
+    };
+  }
+
+  // --- exports ----------------------------------------------------------------------------
+
+  /** The feature bundle's files (meta.json, points/colors/view_counts/features .npy, field). */
+  exportBundle(): ExportFiles {
+    const { state, extraction } = this.requireExtraction();
+    return { name: `${safeName(state.scene.name)}-features`, files: extraction.files };
+  }
+
+  /** 3D-LLM's files: voxels, voxel_features and voxel_features_pe .npy. */
+  export3dLlm(peWeight?: number): ExportFiles {
+    const { state, extraction } = this.requireExtraction();
+    const { meta, positions, features, viewCounts } = extraction.bundle;
+    return {
+      name: `${safeName(state.scene.name)}-3dllm`,
+      files: write3dLlmExport({ meta, positions, features, viewCounts }, { peWeight }),
+    };
+  }
+
+  /** Releases the model's runtime sessions. */
+  async dispose(): Promise<void> {
+    this.jobs.cancel();
+    await this.model?.encoder.dispose().catch(() => undefined);
+    this.model = undefined;
+    this.current = undefined;
+  }
+}
+
+function checkedImage(p: RgbPixels, index: number): RgbImage {
+  const { width, height, rgb } = p ?? {};
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new UnsupportedError(`image ${index}: invalid size ${width}x${height}`);
+  }
+  if (width * height > IMAGE_DEFAULTS.maxPixels) {
+    throw new UnsupportedError(`image ${index}: ${width}x${height} is too large`);
+  }
+  if (!(rgb instanceof Uint8Array) || rgb.length !== width * height * 3) {
+    throw new UnsupportedError(`image ${index}: expected ${width * height * 3} RGB bytes`);
+  }
+  return { width, height, data: rgb };
+}
