@@ -11,6 +11,8 @@ export function sceneBundles(ids: readonly string[], scenesDir = resolve('scenes
   let outDir = 'dist';
   return {
     name: 'scene-bundles',
+    // Only `vite build`: vitest's server also closes a (dummy) bundle, which must not get copies.
+    apply: 'build',
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },

@@ -53,4 +53,3 @@ export class CacheStorageModelCache implements ModelFileCache {
     return keys.length;
   }
 }
-

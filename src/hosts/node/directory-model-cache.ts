@@ -2,7 +2,10 @@
 // atomically (temp file + rename) so an interrupted write never looks like a cached file.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { CachedModelFile, ModelFileCache } from '../../pipeline/clip/model-source/model-file-cache';
+import type {
+  CachedModelFile,
+  ModelFileCache,
+} from '../../pipeline/clip/model-source/model-file-cache';
 
 const SUFFIX = '.bin';
 

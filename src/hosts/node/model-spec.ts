@@ -12,8 +12,16 @@ import { NodeFileSource } from './node-file-source';
 import { OFFLINE_MODEL_ID, OFFLINE_MODEL_PATH } from '../../pipeline/clip/offline/offline-spec';
 import { FolderModelSource } from '../../pipeline/clip/model-source/folder-model-source';
 import { hubModelSource } from '../../pipeline/clip/model-source/http-model-source';
-import { loadClipModel, type LoadClipModelOptions, type LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
-import { parseModelVariant, type ModelSource, type ModelVariant } from '../../pipeline/clip/model-source/model-source';
+import {
+  loadClipModel,
+  type LoadClipModelOptions,
+  type LoadedClipModel,
+} from '../../pipeline/clip/model-source/load-clip-model';
+import {
+  parseModelVariant,
+  type ModelSource,
+  type ModelVariant,
+} from '../../pipeline/clip/model-source/model-source';
 import { NodeDirectoryModelCache } from './directory-model-cache';
 import { DEFAULT_NODE_MODEL_CACHE_DIR } from './platform';
 import { inMemoryOfflineModelSource } from '../../pipeline/clip/model-source/offline-model-source';

@@ -49,7 +49,6 @@ export function checkImageSize(width: number, height: number, file: string): voi
   }
 }
 
-
 export async function decodeColorImage(
   bytes: Uint8Array,
   file: string,
