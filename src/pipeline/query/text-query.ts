@@ -5,6 +5,7 @@
  */
 import type { ClipEncoder } from '../clip/types';
 import { QUERY_DEFAULTS } from '../defaults';
+import { platform } from '../platform';
 import type { SceneNormalisation } from '../../tokens/location-tokens';
 import { groundScores, resolveQueryOptions, type QueryOptions } from './ground';
 import { NegativeSimilarityCache, scorePoints } from './relevancy';
@@ -41,7 +42,7 @@ export const defaultQueryCaches: QueryCaches = {
   negativeSimilarity: new NegativeSimilarityCache(),
 };
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const now = () => platform().now();
 
 export async function queryByText(
   scene: QueryScene,

@@ -1,5 +1,7 @@
-/** Milliseconds from a monotonic clock where the host has one. */
-export const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+import { platform } from '../../platform';
+
+/** Milliseconds from the host's clock (monotonic where the host has one). */
+export const now = () => platform().now();
 
 /** Seconds since the previous lap (or since creation) on each call. */
 export function stopwatch(): () => number {
