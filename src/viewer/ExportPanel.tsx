@@ -1,5 +1,4 @@
 import { useId, useState } from 'react';
-import { FEATURE_DEFAULTS } from '../pipeline/defaults';
 import { export3dLlm, exportBoxesJson, exportBundle, exportScreenshot } from './controller';
 import { useApp } from './store';
 
@@ -11,7 +10,10 @@ export function ExportPanel() {
   const hasCloud = useApp((s) => !!s.cloud);
   const ready = useApp((s) => s.status === 'ready');
   const lastExport = useApp((s) => s.lastExport);
-  const [peWeight, setPeWeight] = useState<number>(FEATURE_DEFAULTS.peWeight);
+  // The pipeline's default (from the worker; undefined until it arrives) under the user's edit.
+  const defaultPeWeight = useApp((s) => s.defaults?.export.peWeight);
+  const [peWeightEdit, setPeWeight] = useState<number>();
+  const peWeight = peWeightEdit ?? defaultPeWeight;
   return (
     <section className="panel export-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Export</h2>
@@ -24,12 +26,13 @@ export function ExportPanel() {
           id={`${id}-pe`}
           type="number"
           step={0.001}
-          value={peWeight}
+          value={peWeight ?? ''}
+          disabled={peWeight === undefined}
           onChange={(e) => setPeWeight(Number(e.target.value))}
         />
         <button
           type="button"
-          disabled={!ready || !hasFeatures}
+          disabled={!ready || !hasFeatures || peWeight === undefined}
           onClick={() => export3dLlm(peWeight)}
         >
           3D-LLM export (.zip)

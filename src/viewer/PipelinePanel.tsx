@@ -1,15 +1,16 @@
 import { useId, useState } from 'react';
-import { FEATURE_DEFAULTS, FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../pipeline/defaults';
+import type { PipelineDefaults } from '../../workers/pipeline-api';
 import { cancelWork, extract } from './controller';
 import { useApp } from './store';
+
+type ExtractDefaults = PipelineDefaults['extract'];
+type Detail = ExtractDefaults['detail'];
 
 function formatEta(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '';
   if (seconds < 60) return `${Math.ceil(seconds)} s left`;
   return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
 }
-
-const DETAILS = Object.keys(FEATURE_DETAIL_PRESETS) as FeatureDetail[];
 
 function parseScales(text: string): number[] {
   return text
@@ -19,10 +20,14 @@ function parseScales(text: string): number[] {
 }
 
 /** The preset the fields currently spell, or undefined for a custom tiling. */
-function presetOf(scales: string, overlap: number): FeatureDetail | undefined {
+function presetOf(
+  presets: ExtractDefaults['presets'],
+  scales: string,
+  overlap: number | undefined,
+): Detail | undefined {
   const parsed = parseScales(scales);
-  return DETAILS.find((name) => {
-    const p = FEATURE_DETAIL_PRESETS[name];
+  return (Object.keys(presets) as Detail[]).find((name) => {
+    const p = presets[name];
     return (
       p.cropOverlap === overlap &&
       p.cropScales.length === parsed.length &&
@@ -39,19 +44,26 @@ export function PipelinePanel() {
   const job = useApp((s) => s.job);
   const progress = useApp((s) => (s.job === 'extract' ? s.progress : undefined));
   const extraction = useApp((s) => s.extraction);
-  const [stride, setStride] = useState<number>(FEATURE_DEFAULTS.frameStride);
-  const [scales, setScales] = useState(FEATURE_DEFAULTS.cropScales.join(', '));
-  const [overlap, setOverlap] = useState<number>(FEATURE_DEFAULTS.cropOverlap);
+  // The pipeline's defaults (from the worker; undefined until they arrive) under the user's edits.
+  const defaults = useApp((s) => s.defaults?.extract);
+  const [strideEdit, setStride] = useState<number>();
+  const [scalesEdit, setScales] = useState<string>();
+  const [overlapEdit, setOverlap] = useState<number>();
+  const stride = strideEdit ?? defaults?.frameStride;
+  const scales = scalesEdit ?? defaults?.cropScales.join(', ') ?? '';
+  const overlap = overlapEdit ?? defaults?.cropOverlap;
+  const details = defaults ? (Object.keys(defaults.presets) as Detail[]) : [];
 
-  const detail = presetOf(scales, overlap) ?? 'custom';
+  const detail = (defaults && presetOf(defaults.presets, scales, overlap)) ?? 'custom';
   const choosePreset = (name: string) => {
-    const preset = FEATURE_DETAIL_PRESETS[name as FeatureDetail];
+    const preset = defaults?.presets[name as Detail];
     if (!preset) return;
     setScales(preset.cropScales.join(', '));
     setOverlap(preset.cropOverlap);
   };
 
   const run = () => {
+    if (stride === undefined || overlap === undefined) return;
     const cropScales = parseScales(scales);
     extract({ frameStride: Math.max(1, Math.round(stride)), cropScales, cropOverlap: overlap });
   };
@@ -66,10 +78,11 @@ export function PipelinePanel() {
         <select
           id={`${id}-detail`}
           value={detail}
+          disabled={!defaults}
           title="Finer crop tiles give sharper object edges and cost more encoder calls"
           onChange={(e) => choosePreset(e.target.value)}
         >
-          {DETAILS.map((name) => (
+          {details.map((name) => (
             <option key={name} value={name}>
               {name}
             </option>
@@ -85,7 +98,8 @@ export function PipelinePanel() {
           id={`${id}-stride`}
           type="number"
           min={1}
-          value={stride}
+          value={stride ?? ''}
+          disabled={!defaults}
           onChange={(e) => setStride(Number(e.target.value))}
         />
         <label htmlFor={`${id}-overlap`}>Overlap</label>
@@ -95,17 +109,23 @@ export function PipelinePanel() {
           min={0}
           max={0.9}
           step={0.05}
-          value={overlap}
+          value={overlap ?? ''}
+          disabled={!defaults}
           onChange={(e) => setOverlap(Number(e.target.value))}
         />
       </div>
       <label htmlFor={`${id}-scales`}>Crop scales (fractions of the shorter side)</label>
-      <input id={`${id}-scales`} value={scales} onChange={(e) => setScales(e.target.value)} />
+      <input
+        id={`${id}-scales`}
+        value={scales}
+        disabled={!defaults}
+        onChange={(e) => setScales(e.target.value)}
+      />
       <div className="row">
         <button
           type="button"
           data-shortcut="extract"
-          disabled={!hasFrames || status !== 'ready'}
+          disabled={!hasFrames || status !== 'ready' || !defaults}
           onClick={run}
         >
           Extract features

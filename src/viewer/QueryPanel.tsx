@@ -1,16 +1,16 @@
 import { useId } from 'react';
 import { runQuery, selectBox } from './controller';
-import { setState, useApp } from './store';
+import { queryOptions, setState, useApp, type ScoreMode } from './store';
 
 /** Text query with history, negatives, threshold, top-k; ranked results that fly to their box. */
 export function QueryPanel() {
   const id = useId();
   const queryText = useApp((s) => s.queryText);
   const history = useApp((s) => s.queryHistory);
-  const negatives = useApp((s) => s.negatives);
+  const negatives = useApp((s) => queryOptions(s).negatives);
   const threshold = useApp((s) => s.threshold);
-  const topK = useApp((s) => s.topK);
-  const scoreMode = useApp((s) => s.scoreMode);
+  const topK = useApp((s) => queryOptions(s).topK);
+  const scoreMode = useApp((s) => queryOptions(s).scoreMode);
   const lastQuery = useApp((s) => s.lastQuery);
   const boxes = useApp((s) => s.boxes);
   const selected = useApp((s) => s.selectedBox);
@@ -50,15 +50,17 @@ export function QueryPanel() {
       <label htmlFor={`${id}-neg`}>Negative phrases (comma-separated)</label>
       <input
         id={`${id}-neg`}
-        value={negatives}
+        value={negatives ?? ''}
+        disabled={negatives === undefined}
         onChange={(e) => setState({ negatives: e.target.value })}
       />
       <div className="row">
         <label htmlFor={`${id}-mode`}>Score</label>
         <select
           id={`${id}-mode`}
-          value={scoreMode}
-          onChange={(e) => setState({ scoreMode: e.target.value as 'lerf' | 'cosine' })}
+          value={scoreMode ?? ''}
+          disabled={scoreMode === undefined}
+          onChange={(e) => setState({ scoreMode: e.target.value as ScoreMode })}
         >
           <option value="lerf">LERF relevancy</option>
           <option value="cosine">Cosine</option>
@@ -69,7 +71,8 @@ export function QueryPanel() {
           type="number"
           min={1}
           max={50}
-          value={topK}
+          value={topK ?? ''}
+          disabled={topK === undefined}
           onChange={(e) => setState({ topK: Math.max(1, Number(e.target.value) || 1) })}
         />
       </div>

@@ -5,7 +5,14 @@
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
 import type { DroppedFile, ExportFile, ExtractInput, ModelSpec } from '../../workers/pipeline-api';
 import { captureScreenshot } from './screenshot';
-import { getState, reportError, setState, type AppState, type ViewBox } from './store';
+import {
+  getState,
+  queryOptions,
+  reportError,
+  setState,
+  type AppState,
+  type ViewBox,
+} from './store';
 import { writeHash } from './url-hash';
 
 let client: PipelineClient | undefined;
@@ -55,8 +62,12 @@ export async function startWorker(): Promise<void> {
   }));
   try {
     const ping = await api().ping();
-    const scenes = await api().listScenes();
-    setState({ ping, scenes, status: 'ready', statusText: 'Worker ready' });
+    // The defaults never change: asked once, kept across worker restarts.
+    const [scenes, defaults] = await Promise.all([
+      api().listScenes(),
+      getState().defaults ?? api().getDefaults(),
+    ]);
+    setState({ ping, scenes, defaults, status: 'ready', statusText: 'Worker ready' });
   } catch (err) {
     setState({ status: 'error', statusText: 'The pipeline worker failed to start' });
     reportError(err);
@@ -193,13 +204,15 @@ export async function runQuery(text = getState().queryText): Promise<void> {
   const s = getState();
   const trimmed = text.trim();
   if (!trimmed) return;
+  // Options still unknown (no defaults yet) are left to the pipeline's defaults.
+  const { negatives, topK, scoreMode } = queryOptions(s);
   await busy(`Querying “${trimmed}”…`, async () => {
     const reply = await api().query({
       text: trimmed,
-      negatives: s.negatives.split(','),
+      negatives: negatives?.split(','),
       threshold: s.threshold,
-      topK: s.topK,
-      mode: s.scoreMode,
+      topK,
+      mode: scoreMode,
     });
     const boxes: ViewBox[] = reply.boxes.map((b) => ({
       key: `query-${reply.text}-${b.rank}`,

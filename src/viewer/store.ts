@@ -3,7 +3,6 @@
  * it without re-rendering and tests can read a snapshot through window.__app.
  */
 import { useSyncExternalStore } from 'react';
-import { QUERY_DEFAULTS } from '../pipeline/defaults';
 import type { Progress } from '../pipeline/progress';
 import type {
   ExtractSummary,
@@ -11,6 +10,7 @@ import type {
   ModelCacheInfo,
   ModelInfo,
   PingReply,
+  PipelineDefaults,
   QueryBox,
   PointScores,
   SceneListEntry,
@@ -22,6 +22,7 @@ export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance';
 export type ColormapName = 'turbo' | 'viridis';
 export type SizeUnits = 'pixels' | 'metres';
 export type AppStatus = 'starting' | 'ready' | 'busy' | 'error';
+export type ScoreMode = PipelineDefaults['query']['mode'];
 
 export interface ViewBox {
   /** Stable key for React and selection. */
@@ -52,6 +53,11 @@ export interface AppState {
   status: AppStatus;
   statusText: string;
   ping?: PingReply;
+  /**
+   * The pipeline's documented defaults and presets, asked of the worker once at start-up. Until
+   * they arrive the forms show empty fields and their actions stay disabled.
+   */
+  defaults?: PipelineDefaults;
   workerGeneration: number;
   errors: AppError[];
   scenes: SceneListEntry[];
@@ -86,12 +92,14 @@ export interface AppState {
   job?: 'open' | 'model' | 'extract';
   queryText: string;
   queryHistory: string[];
-  /** Comma-separated negative phrases. */
-  negatives: string;
+  /** Comma-separated negative phrases as edited; undefined = the pipeline's default. */
+  negatives?: string;
   /** undefined = automatic. */
   threshold?: number;
-  topK: number;
-  scoreMode: 'lerf' | 'cosine';
+  /** As edited; undefined = the pipeline's default. */
+  topK?: number;
+  /** As edited; undefined = the pipeline's default. */
+  scoreMode?: ScoreMode;
   lastQuery?: QueryResult;
   /** Name and size of the last file handed to the browser for download. */
   lastExport?: { name: string; bytes: number };
@@ -121,13 +129,24 @@ export const initialState: AppState = {
   tokenDiagnostics: [],
   queryText: '',
   queryHistory: [],
-  negatives: QUERY_DEFAULTS.negatives.join(', '),
-  topK: QUERY_DEFAULTS.topK,
-  scoreMode: QUERY_DEFAULTS.scoreMode,
   refitSeq: 0,
   drawnPoints: 0,
   framesDrawn: 0,
 };
+
+/** The query options in force: the user's edits over the pipeline's defaults (once known). */
+export function queryOptions(s: AppState): {
+  negatives?: string;
+  topK?: number;
+  scoreMode?: ScoreMode;
+} {
+  const d = s.defaults?.query;
+  return {
+    negatives: s.negatives ?? d?.negatives.join(', '),
+    topK: s.topK ?? d?.topK,
+    scoreMode: s.scoreMode ?? d?.mode,
+  };
+}
 
 type Listener = () => void;
 
