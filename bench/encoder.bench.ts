@@ -6,7 +6,8 @@
 // The ViT runs 4 of its 12 blocks by default to keep the bench near a minute on 2 cores (the
 // patch conv and projection are whole, so full-tower crops/s is a bit over a third of it);
 // --full runs all 12.
-//   npx tsx bench/encoder.bench.ts [--quick] [--full]
+// Figures are medians over repeated runs (after one warm-up), in crops per second.
+//   npx tsx bench/encoder.bench.ts [--quick] [--full] [--json]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
@@ -14,13 +15,18 @@ import { ensureOrtConfigured } from '../src/pipeline/clip/encoder/ort-runtime';
 import { loadClipModel } from '../src/pipeline/clip/model-source/load-clip-model';
 import { inMemoryOfflineModelSource } from '../src/pipeline/clip/model-source/offline-model-source';
 import { buildSyntheticVitModel } from '../tests/pipeline/clip/onnx/synthetic-vit-graph';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, rate, timeAsync, type Spread } from './report';
+
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
 
 interface Row {
   model: string;
   threads: number;
   batch: number;
   cropsPerSecond: number;
-  crops: number;
+  spread: Spread;
 }
 
 const CROP = 3 * 224 * 224;
@@ -31,22 +37,16 @@ function pixels(batch: number): Float32Array {
   return data;
 }
 
-/** Runs `encode(batch)` until `seconds` have passed (at least `minRuns` times) after one warm-up. */
+/** Times `encode()` (one batch) for `seconds`, at least `minRuns` times, after one warm-up. */
 async function measure(
   encode: () => Promise<unknown>,
   batch: number,
   seconds: number,
   minRuns: number,
 ) {
-  await encode();
-  let runs = 0;
-  const start = performance.now();
-  while (runs < minRuns || performance.now() - start < seconds * 1000) {
-    await encode();
-    runs++;
-  }
-  const elapsed = (performance.now() - start) / 1000;
-  return { cropsPerSecond: (runs * batch) / elapsed, crops: runs * batch };
+  const t = await timeAsync(encode, { warmup: 1, repetitions: minRuns, minSeconds: seconds });
+  const r = rate(t, batch);
+  return { cropsPerSecond: r.figure, spread: r.spread };
 }
 
 async function child(threads: number, quick: boolean, full: boolean): Promise<Row[]> {
@@ -92,10 +92,15 @@ async function main() {
     process.stdout.write(JSON.stringify(rows) + '\n');
     process.exit(0);
   }
+  const report = new BenchReporter(
+    'encoder',
+    'CLIP image encoder crops/s, onnxruntime-web wasm (Node), 1 vs 2 threads, batch 1 vs 8',
+  );
+  if (full) report.option('full', true);
   const self = fileURLToPath(import.meta.url);
   const rows: Row[] = [];
   for (const threads of [1, 2]) {
-    process.stderr.write(`encoder bench: ${threads} thread(s)...\n`);
+    report.log(`encoder bench: ${threads} thread(s)...`);
     const out = execFileSync(
       process.execPath,
       [
@@ -113,16 +118,23 @@ async function main() {
     );
     rows.push(...(JSON.parse(out.trim().split('\n').at(-1)!) as Row[]));
   }
-  console.log('Crops encoded per second, onnxruntime-web wasm (Node), this machine:');
-  console.log(
-    'model                                   threads batch   crops/s   vs 1 thread batch 1',
-  );
   for (const row of rows) {
     const base = rows.find((r) => r.model === row.model && r.threads === 1 && r.batch === 1)!;
-    console.log(
-      `${row.model.padEnd(40)}${String(row.threads).padStart(7)}${String(row.batch).padStart(6)}${row.cropsPerSecond.toFixed(1).padStart(10)}   x${(row.cropsPerSecond / base.cropsPerSecond).toFixed(2)}`,
-    );
+    if (row === base) continue;
+    report.compare({
+      name: `${row.model}, ${row.threads} thread(s), batch ${row.batch}`,
+      figure: row.cropsPerSecond,
+      spread: row.spread,
+      unit: 'crops/s',
+      better: 'higher',
+      baseline: {
+        name: `${base.model}, 1 thread, batch 1`,
+        figure: base.cropsPerSecond,
+        spread: base.spread,
+      },
+    });
   }
+  report.finish();
 }
 
 main().catch((err) => {

@@ -4,7 +4,10 @@
  *   1. a synthetic 1M-point × 100-view room (points on the walls, analytic depth maps);
  *   2. ICL-NUIM living room 1 (all 211 views, reconstructed cloud), when ../shared has it;
  * then end-to-end views/s through the offline encoder on the demo room, the compact field's
- * bytes per point, and peak memory. Run: npx tsx bench/fusion.bench.ts [--quick]
+ * bytes per point, and peak memory. Fusion timings are single runs (the reference fuses only the
+ * first few views: it is slow); point-views/s makes the two comparable.
+ * Run: npx tsx bench/fusion.bench.ts [--quick] [--json]
+ *   (--quick: 200k points × 20 views synthetic, every 10th ICL-NUIM view)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,8 +20,17 @@ import { fuseReference } from '../tests/pipeline/features/fusion-reference';
 import { encodeFeatureField } from '../src/pipeline/features/field/field-encoder';
 import type { DepthImage, Intrinsics } from '../src/pipeline/scene/types';
 import { mulberry32 } from '../src/pipeline/random';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter } from './report';
 
-const quick = process.argv.includes('--quick');
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
+
+const report = new BenchReporter(
+  'fusion',
+  'multi-view feature fusion point-views/s, end to end views/s, field bytes/point',
+);
+const quick = report.quick;
 let peakRss = 0;
 const sampleMemory = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const memTimer = setInterval(sampleMemory, 50);
@@ -144,7 +156,7 @@ async function syntheticScene() {
       featureMap: randomMap(r, dim, 640, 480),
     });
   }
-  console.log(
+  report.log(
     `synthetic: ${n} points × ${nViews} views (640×480, D = ${dim}); scene built in ${((performance.now() - tRender) / 1000).toFixed(1)} s`,
   );
   const fast = fuseFast(points, views, dim);
@@ -153,27 +165,53 @@ async function syntheticScene() {
   const ref = fuseRef(points, refViews, dim);
   const refPv = n * refViews.length;
   const seen = fast.acc.viewCounts.reduce((s, c) => s + (c > 0 ? 1 : 0), 0);
-  console.log(
+  report.log(
     `  fast:      ${fast.seconds.toFixed(2)} s for ${fmt(pv)} point-views = ${fmt(pv / fast.seconds)} point-views/s ` +
       `(${((100 * fast.acc.pointViewsPassed) / pv).toFixed(1)}% passed, ${((100 * seen) / n).toFixed(1)}% of points seen)`,
   );
-  console.log(
+  report.log(
     `  reference: ${ref.seconds.toFixed(2)} s for ${fmt(refPv)} point-views (${refViews.length} views) = ${fmt(refPv / ref.seconds)} point-views/s`,
   );
-  console.log(
+  report.log(
     `  ratio fast / reference: ${(pv / fast.seconds / (refPv / ref.seconds)).toFixed(1)}×; target 1M × 100 views < 10 s: ${!quick ? (fast.seconds < 10 ? 'met' : 'MISSED') : 'n/a (--quick)'}`,
+  );
+  report.compare({
+    name: `synthetic room, ${n} points × ${nViews} views, FusionAccumulator`,
+    figure: pv / fast.seconds / 1e6,
+    unit: 'M point-views/s',
+    better: 'higher',
+    baseline: {
+      name: `OpenScene transcription (fusion-reference), first ${refViews.length} views`,
+      figure: refPv / ref.seconds / 1e6,
+    },
+  });
+  report.context(
+    `synthetic fusion, ${n} points × ${nViews} views (target < 10 s at 1M × 100)`,
+    fast.seconds,
+    's',
   );
   // Field size on fused features (random maps: a hard case for the basis).
   const tField = performance.now();
   const field = encodeFeatureField(fast.features, n, dim, fast.acc.viewCounts);
-  console.log(
+  report.log(
     `  field: ${field.bytesPerPoint.toFixed(1)} B/point (K = ${field.components}, exceptions ${field.stats.exceptions}, min cos ${field.stats.minCosine.toFixed(4)}) encoded in ${((performance.now() - tField) / 1000).toFixed(1)} s; float32 = ${dim * 4} B/point`,
   );
+  report.compare({
+    name: `field of the synthetic fused features (random maps, a hard case; K = ${field.components})`,
+    figure: field.bytesPerPoint,
+    unit: 'B/point',
+    better: 'lower',
+    baseline: { name: `float32 features, D = ${dim}`, figure: dim * 4 },
+  });
   const q = new Float32Array(dim * 5).map((_, i) => Math.sin(i));
   const tq = performance.now();
   field.similarity(q, 5);
-  console.log(
-    `  field similarity, 5 queries × ${fmt(n)} points: ${(performance.now() - tq).toFixed(0)} ms`,
+  const similarityMs = performance.now() - tq;
+  report.log(`  field similarity, 5 queries × ${fmt(n)} points: ${similarityMs.toFixed(0)} ms`);
+  report.context(
+    `synthetic field similarity, 5 queries × ${n} points (first call)`,
+    similarityMs,
+    'ms',
   );
 }
 
@@ -220,7 +258,21 @@ function fieldScoring() {
     }
   }
   const baseMs = performance.now() - t2;
-  console.log(
+  report.compare({
+    name: `field similarity, ${q} queries × ${n} rank-${rank} points (D = ${dim}, K = ${field.components})`,
+    figure: fieldMs,
+    unit: 'ms',
+    better: 'lower',
+    baseline: { name: 'float32 cosine over the uncompressed features', figure: baseMs },
+  });
+  report.compare({
+    name: `field of ${n} rank-${rank} points (min cos ${field.stats.minCosine.toFixed(4)})`,
+    figure: field.bytesPerPoint,
+    unit: 'B/point',
+    better: 'lower',
+    baseline: { name: `float32 features, D = ${dim}`, figure: dim * 4 },
+  });
+  report.log(
     `field on ${fmt(n)} rank-${rank} points (D = ${dim}): ${field.bytesPerPoint.toFixed(1)} B/point (K = ${field.components}, ` +
       `min cos ${field.stats.minCosine.toFixed(4)}), encoded in ${encodeS.toFixed(1)} s; similarity for ${q} queries ` +
       `${fieldMs.toFixed(0)} ms vs float32 baseline ${baseMs.toFixed(0)} ms (${(baseMs / fieldMs).toFixed(1)}×)`,
@@ -230,7 +282,7 @@ function fieldScoring() {
 async function iclNuim() {
   const dir = path.resolve(import.meta.dirname, '../..', 'shared/data/icl-nuim-livingroom1');
   if (!existsSync(dir)) {
-    console.warn(`ICL-NUIM skipped: ${dir} is missing`);
+    report.skip(`ICL-NUIM: ${dir} is missing`);
     return;
   }
   const { NodeFileSource } = await import('../src/hosts/node/node-file-source');
@@ -255,22 +307,29 @@ async function iclNuim() {
       featureMap: randomMap(r, dim, f.intrinsics.width, f.intrinsics.height),
     });
   }
-  console.log(
+  report.log(
     `ICL-NUIM living room 1: ${n} points × ${frames.length} views (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
   const fast = fuseFast(cloud.positions, views, dim);
   const pv = n * views.length;
   const refViews = views.slice(0, 10);
   const ref = fuseRef(cloud.positions, refViews, dim);
-  console.log(
+  report.log(
     `  fast:      ${fmt(pv / fast.seconds)} point-views/s (${fast.seconds.toFixed(2)} s, ${((100 * fast.acc.pointViewsPassed) / pv).toFixed(1)}% passed)`,
   );
-  console.log(
+  report.log(
     `  reference: ${fmt((n * refViews.length) / ref.seconds)} point-views/s (${refViews.length} views)`,
   );
-  console.log(
-    `  ratio fast / reference: ${(pv / fast.seconds / ((n * refViews.length) / ref.seconds)).toFixed(1)}×`,
-  );
+  report.compare({
+    name: `ICL-NUIM living room 1, ${n} points × ${views.length} views, FusionAccumulator`,
+    figure: pv / fast.seconds / 1e6,
+    unit: 'M point-views/s',
+    better: 'higher',
+    baseline: {
+      name: `OpenScene transcription (fusion-reference), first ${refViews.length} views`,
+      figure: (n * refViews.length) / ref.seconds / 1e6,
+    },
+  });
 }
 
 async function endToEnd() {
@@ -286,18 +345,40 @@ async function endToEnd() {
     const t = performance.now();
     const result = await extractFeatures(scene, model.encoder, { frameStride: stride });
     const s = (performance.now() - t) / 1000;
-    console.log(
+    report.log(
       `end to end (demo room, offline encoder, ${result.stats.views} views, ${result.stats.crops} crops): ` +
         `${(result.stats.views / s).toFixed(2)} views/s, ${(result.stats.crops / result.timings.encodeS).toFixed(0)} crops/s encode; ` +
         `baseline (encode only, same run): ${(result.stats.views / result.timings.encodeS).toFixed(2)} views/s`,
     );
+    report.compare({
+      name: `end to end, demo room (offline encoder, ${result.stats.views} views, ${result.stats.crops} crops)`,
+      figure: result.stats.views / s,
+      unit: 'views/s',
+      better: 'higher',
+      baseline: {
+        name: 'the encoder alone, same run (an upper bound: the ratio is the share of time spent encoding)',
+        figure: result.stats.views / result.timings.encodeS,
+      },
+    });
+    report.context(
+      'end to end, encoder throughput',
+      result.stats.crops / result.timings.encodeS,
+      'crops/s',
+    );
     const field = encodeFeatureField(result.features, result.count, result.dim, result.viewCounts);
-    console.log(
+    report.compare({
+      name: `demo room field (K = ${field.components}, min cos ${field.stats.minCosine.toFixed(4)})`,
+      figure: field.bytesPerPoint,
+      unit: 'B/point',
+      better: 'lower',
+      baseline: { name: `float32 features, D = ${result.dim}`, figure: result.dim * 4 },
+    });
+    report.log(
       `  demo field: ${field.bytesPerPoint.toFixed(1)} B/point (K = ${field.components}, min cos ${field.stats.minCosine.toFixed(4)}); float32 = ${result.dim * 4} B/point`,
     );
     await model.encoder.dispose();
   } catch (e) {
-    console.warn(`end-to-end skipped: ${(e as Error).message}`);
+    report.skip(`end to end: ${(e as Error).message}`);
   }
 }
 
@@ -307,4 +388,5 @@ await iclNuim();
 await endToEnd();
 clearInterval(memTimer);
 sampleMemory();
-console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+report.context('peak RSS', peakRss / 2 ** 20, 'MiB');
+report.finish();

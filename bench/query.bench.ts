@@ -7,7 +7,7 @@
 // (LERF's formula with exp, one dot product per query and negative), then the same grounding.
 // Wall time on a shared machine includes waiting for a CPU; CPU time (this process, user +
 // system) is the steadier figure, and ratios are taken between rows of the same run.
-//   npx tsx bench/query.bench.ts [--quick] [--full]
+//   npx tsx bench/query.bench.ts [--quick] [--full] [--json]
 //   (--quick: 100k only; --full: also K = 124, the largest basis the field picks below D)
 import type { FieldScoringKernel } from '../src/pipeline/features/field/feature-field';
 import { PcaQ8FeatureField } from '../src/pipeline/features/field/pca-q8-field';
@@ -19,6 +19,16 @@ import {
 } from '../src/pipeline/query/relevancy';
 import { boxIoU } from '../src/pipeline/query/iou';
 import { mulberry32 } from '../src/pipeline/random';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, latency, summarise, type Stats } from './report';
+
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
+
+const report = new BenchReporter(
+  'query',
+  'query latency without the text embedding (scoring + grounding), D = 512',
+);
 
 const DIM = 512;
 const OBJECTS = 12;
@@ -146,7 +156,7 @@ function naiveScores(
   return out;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const median = (v: number[]) => summarise(v).median;
 
 function timeIt<T>(fn: () => T): [T, number] {
   const t0 = performance.now();
@@ -165,6 +175,7 @@ interface Timing {
   /** Medians over warm queries (negatives cached): total, scoring, grounding; CPU total. */
   wallMs: number;
   cpuMs: number;
+  cpu: Stats;
   scoreMs: number;
   groundMs: number;
   /** A query with the negatives not cached yet: scores 5 columns (query + 4) in one pass. */
@@ -233,6 +244,7 @@ function measureKernel(
     label,
     wallMs: median(wall),
     cpuMs: median(cpu),
+    cpu: summarise(cpu),
     scoreMs: median(score),
     groundMs: median(ground),
     firstWallMs,
@@ -324,17 +336,17 @@ function run(count: number, components: number, repeats: number) {
   const js = rows[2];
   const naiveIou = naive.boxes[0] ? boxIoU(naive.boxes[0], scene.objects[target]) : 0;
   const f = (v: number, w = 7) => v.toFixed(1).padStart(w);
-  console.log(
+  report.log(
     `\n${count} points, K=${components} (scene built in ${(buildMs / 1000).toFixed(1)} s)` +
       `  — per warm query: wall ms [CPU ms] = scoring + grounding; first query` +
       ` with the negatives not yet cached (5 columns: query + ${NEGATIVES} negatives)`,
   );
-  console.log(
+  report.log(
     `  codes copied into WebAssembly memory once per field: ${prepareMs.toFixed(1)} ms ` +
       `[CPU ${prepareCpuMs.toFixed(1)}]${ready ? '' : ' — WebAssembly SIMD unavailable: wasm rows ran the JS path'}`,
   );
   for (const r of rows) {
-    console.log(
+    report.log(
       `  ${r.label.padEnd(34)} ${f(r.wallMs)} ms [CPU ${f(r.cpuMs)}] = ${f(r.scoreMs, 6)} + ` +
         `${f(r.groundMs, 5)}; first ${f(r.firstWallMs)} ms [CPU ${f(r.firstCpuMs)}]` +
         `  | vs JS ${(js.cpuMs / r.cpuMs).toFixed(1)}× CPU (${(js.wallMs / r.wallMs).toFixed(1)}× wall),` +
@@ -346,17 +358,55 @@ function run(count: number, components: number, repeats: number) {
         `  | max |Δscore| vs naive ${maxAbsDiff(r.scores, naive.scores).toExponential(1)}, top-box IoU ${r.iou.toFixed(3)}`,
     );
   }
-  console.log(
+  report.log(
     `  ${'naive float32 baseline'.padEnd(34)} ${f(naiveWall)} ms [CPU ${f(naiveCpu)}]` +
       `  | top-box IoU ${naiveIou.toFixed(3)}`,
   );
+  const naiveStats = summarise(baselineCpu);
+  const naiveBaseline = {
+    name: 'naive per-point loops over float32 N×512 features (CPU ms)',
+    ...latency(naiveStats),
+  };
+  const jsBaseline = { name: 'plain-JS int8 kernel, same field (CPU ms)', ...latency(js.cpu) };
+  for (const r of rows) {
+    report.compare({
+      name: `${count} points, K=${components}: ${r.label}, warm query CPU`,
+      ...latency(r.cpu),
+      unit: 'ms',
+      better: 'lower',
+      baseline: naiveBaseline,
+    });
+  }
+  for (const r of rows.slice(0, 2)) {
+    report.compare({
+      name: `${count} points, K=${components}: ${r.label}, warm query CPU`,
+      ...latency(r.cpu),
+      unit: 'ms',
+      better: 'lower',
+      baseline: jsBaseline,
+    });
+  }
   const wasm = rows[0];
+  report.context(`${count} points: default kernel, warm query wall`, wasm.wallMs, 'ms');
+  report.context(
+    `${count} points: default kernel, first query (negatives not cached) CPU`,
+    wasm.firstCpuMs,
+    'ms',
+  );
+  report.context(`${count} points: codes into WebAssembly memory, once per field`, prepareMs, 'ms');
+  report.context(
+    `${count} points: default kernel top-box IoU`,
+    wasm.iou,
+    '',
+    `naive ${naiveIou.toFixed(3)}`,
+  );
   return { count, components, fastMs: wasm.wallMs, fastCpuMs: wasm.cpuMs, baselineMs: naiveWall };
 }
 
-const quick = process.argv.includes('--quick');
-const full = process.argv.includes('--full');
-console.log(
+const quick = report.quick;
+const full = report.flag('full');
+if (full) report.option('full', true);
+report.log(
   `query latency, D = ${DIM}, text embedding excluded; median of warm queries (negatives cached per scene)`,
 );
 warmUp();
@@ -369,8 +419,9 @@ const big = results.filter((r) => r.count === 1_000_000);
 if (big.length) {
   const worst = Math.max(...big.map((r) => r.fastMs));
   const worstCpu = Math.max(...big.map((r) => r.fastCpuMs));
-  console.log(
+  report.log(
     `\ntarget < 100 ms at 1M points (default kernel): ${worstCpu < 100 ? 'met' : 'NOT met'} ` +
       `(worst CPU ${worstCpu.toFixed(1)} ms, wall ${worst.toFixed(1)} ms; wall includes waiting for a busy CPU)`,
   );
 }
+report.finish();

@@ -2,9 +2,11 @@
  * Reconstruction throughput (back-projected points per second into 2 cm voxels) on ICL-NUIM
  * living room 1 (every 10th frame), with frames decoded once up front so only back-projection
  * and voxel averaging are timed: our typed-array voxel hash (reconstructCloud) against a
- * straightforward baseline (per-point objects, string keys in a Map), same run, same frames.
- * Also prints the decode cost per frame (jpeg-js + fast-png) for context.
- * Run: npx tsx bench/reconstruct.bench.ts [--stride k]
+ * straightforward baseline (per-point objects, string keys in a Map), same run, same frames,
+ * alternating runs, median of --reps (after one warm-up of each).
+ * Also reports the decode cost per frame (jpeg-js + fast-png) for context.
+ * Run: npx tsx bench/reconstruct.bench.ts [--quick] [--json] [--stride k] [--reps n]
+ *   (--quick: every 40th frame, 2 repetitions)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,12 +15,24 @@ import { NodeFileSource } from '../src/hosts/node/node-file-source';
 import { openScene } from '../src/pipeline/scene/open-scene';
 import { reconstructCloud } from '../src/pipeline/scene/reconstruct';
 import type { DepthImage, RgbdFrame, RgbImage, Scene } from '../src/pipeline/scene/types';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, rate, summarise } from './report';
 
-const strideArg = process.argv.indexOf('--stride');
-const stride = strideArg >= 0 ? Number(process.argv[strideArg + 1]) : 10;
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
+
+const report = new BenchReporter(
+  'reconstruct',
+  'RGB-D back-projection + 2 cm voxel averaging (ICL-NUIM living room 1)',
+);
+const stride = Number(report.arg('stride', report.quick ? '40' : '10'));
+const reps = Number(report.arg('reps', report.quick ? '2' : '3'));
+report.option('stride', stride);
+report.option('reps', reps);
 const sceneDir = path.resolve(import.meta.dirname, '..', '..', 'shared/data/icl-nuim-livingroom1');
 if (!existsSync(sceneDir)) {
-  console.log(`reconstruct bench skipped: ${sceneDir} is missing`);
+  report.skip(`${sceneDir} is missing`);
+  report.finish();
   process.exit(0);
 }
 
@@ -69,26 +83,38 @@ async function naiveReconstruct(frames: RgbdFrame[], voxel: number) {
   return { raw, count: voxels.size };
 }
 
-function time<T>(fn: () => Promise<T>) {
-  return async () => {
-    const t = performance.now();
-    const result = await fn();
-    return { result, seconds: (performance.now() - t) / 1000 };
-  };
+const runOurs = () => reconstructCloud(cachedScene, { frameStride: 1, voxelSize: 0.02 });
+const runNaive = () => naiveReconstruct(cached, 0.02);
+// One warm-up of each on the first frame, then alternate so machine load affects both alike.
+await reconstructCloud({ ...cachedScene, frames: cached.slice(0, 1) }, { frameStride: 1 });
+await naiveReconstruct(cached.slice(0, 1), 0.02);
+const oursMs: number[] = [];
+const naiveMs: number[] = [];
+let ours!: Awaited<ReturnType<typeof runOurs>>;
+let naive!: Awaited<ReturnType<typeof runNaive>>;
+for (let r = 0; r < reps; r++) {
+  let t = performance.now();
+  ours = await runOurs();
+  oursMs.push(performance.now() - t);
+  t = performance.now();
+  naive = await runNaive();
+  naiveMs.push(performance.now() - t);
 }
-
-const ours = await time(() => reconstructCloud(cachedScene, { frameStride: 1, voxelSize: 0.02 }))();
-const naive = await time(() => naiveReconstruct(cached, 0.02))();
-const oursRate = ours.result.summary.rawPoints / ours.seconds;
-const naiveRate = naive.result.raw / naive.seconds;
-console.log(`ICL-NUIM, ${selected.length} frames (stride ${stride}), 2 cm voxels`);
-console.log(`decode (jpeg-js + fast-png): ${decodeMs.toFixed(1)} ms/frame`);
-console.log(
-  `ours : ${(oursRate / 1e6).toFixed(2)} M points/s (${ours.result.summary.rawPoints} points → ` +
-    `${ours.result.summary.pointCount} voxels, ${ours.seconds.toFixed(2)} s)`,
-);
-console.log(
-  `naive: ${(naiveRate / 1e6).toFixed(2)} M points/s (${naive.result.raw} points → ${naive.result.count} voxels, ` +
-    `${naive.seconds.toFixed(2)} s)`,
-);
-console.log(`ratio: ${(oursRate / naiveRate).toFixed(1)}x the baseline`);
+if (ours.summary.rawPoints !== naive.raw)
+  report.log(`note: ours counted ${ours.summary.rawPoints} points, naive ${naive.raw}`);
+const oursRate = rate(summarise(oursMs), ours.summary.rawPoints, 1e-6);
+const naiveRate = rate(summarise(naiveMs), naive.raw, 1e-6);
+report.log(`ICL-NUIM, ${selected.length} frames (stride ${stride}), 2 cm voxels, ${reps} reps`);
+report.compare({
+  name: `reconstructCloud, typed-array voxel hash (${ours.summary.rawPoints} points → ${ours.summary.pointCount} voxels)`,
+  ...oursRate,
+  unit: 'M points/s',
+  better: 'higher',
+  baseline: {
+    name: `per-point objects, string keys in a Map (${naive.count} voxels)`,
+    ...naiveRate,
+  },
+});
+report.context('frame decode (jpeg-js + fast-png), untimed above', decodeMs, 'ms/frame');
+report.context('frames', selected.length, 'frames');
+report.finish();

@@ -9,7 +9,6 @@
  *
  *   npx tsx bench/render.bench.ts [--quick] [--json]
  */
-import os from 'node:os';
 import { invertRigid } from '../src/pipeline/geometry/mat4';
 import { mulberry32 } from '../src/pipeline/random';
 import { intrinsicsFromFov, lookAtPose } from '../src/pipeline/render/camera-model';
@@ -18,12 +17,15 @@ import { estimatePointSpacing } from '../src/pipeline/render/point-spacing';
 import { SceneRenderer } from '../src/pipeline/render/scene-renderer';
 import type { RenderedImages, Vec3 } from '../src/pipeline/render/types';
 import type { Intrinsics, Mat4 } from '../src/pipeline/scene/types';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, summarise } from './report';
 
-const quick = process.argv.includes('--quick');
-const asJson = process.argv.includes('--json');
-const log = (...a: unknown[]) => {
-  if (!asJson) console.log(...a);
-};
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
+
+const report = new BenchReporter('render', 'pure-TS view renderer (mesh and splats), 512×512, 90°');
+const quick = report.quick;
+const log = (...a: unknown[]) => report.log(...a);
 
 const SIZE = 512;
 const FOV = 90;
@@ -304,12 +306,18 @@ function baselineSplats(
 
 // ---------------------------------------------------------------- runs
 
+/** Mean ms per view over the views (each view once, after a warm-up), and min–max per view. */
 function timeViews<T>(list: ReturnType<typeof views>, run: (v: (typeof list)[number]) => T) {
   run(list[0]); // warm-up (JIT)
   const out: T[] = [];
-  const t = performance.now();
-  for (const v of list) out.push(run(v));
-  return { msPerView: (performance.now() - t) / list.length, out };
+  const ms: number[] = [];
+  for (const v of list) {
+    const t = performance.now();
+    out.push(run(v));
+    ms.push(performance.now() - t);
+  }
+  const s = summarise(ms);
+  return { msPerView: s.mean, spread: { samples: s.samples, min: s.min, max: s.max }, out };
 }
 
 /** Share of pixels where both drew and depths agree within 1 mm, and of pixels drawn by one only. */
@@ -337,9 +345,8 @@ function agreement(fast: RenderedImages[], base: Float32Array[]) {
 const viewList = views();
 const mesh = furnishedRoomMesh();
 const triangles = mesh.faces.length / 3;
-log(
-  `node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${SIZE}×${SIZE}, ${FOV}°, ${VIEWS} views`,
-);
+report.option('views', VIEWS);
+log(`${SIZE}×${SIZE}, ${FOV}°, ${VIEWS} views`);
 
 const meshRenderer = SceneRenderer.fromCloud(mesh);
 let reuse: RenderedImages | undefined;
@@ -380,6 +387,7 @@ for (const orientSplats of [false, true]) {
   });
   results[orientSplats ? 'oriented' : 'cameraFacing'] = {
     msPerView: fast.msPerView,
+    spread: fast.spread,
     setupMs,
     out: fast.out,
   };
@@ -388,8 +396,12 @@ const radii = spacing.spacing.map((s) => s * 1);
 const splatBase = timeViews(viewList, (v) =>
   baselineSplats(cloud.positions, cloud.colors, radii, v.intrinsics, v.cameraToWorld),
 );
-const facing = results.cameraFacing as { msPerView: number; out: RenderedImages[] };
-const oriented = results.oriented as { msPerView: number; out: RenderedImages[] };
+type SplatRun = Omit<ReturnType<typeof timeViews<RenderedImages>>, 'out'> & {
+  setupMs: number;
+  out: RenderedImages[];
+};
+const facing = results.cameraFacing as SplatRun;
+const oriented = results.oriented as SplatRun;
 const splatAgreement = agreement(facing.out, splatBase.out);
 log(
   `splats ${pointCount.toLocaleString('en')} points (spacing estimate ${prepareMs.toFixed(0)} ms once): ` +
@@ -400,39 +412,51 @@ log(
     `with the baseline on ${(splatAgreement.depthAgreement * 100).toFixed(2)} % of shared pixels`,
 );
 
-if (asJson) {
-  console.log(
-    JSON.stringify(
-      {
-        bench: 'render',
-        node: process.version,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        width: SIZE,
-        height: SIZE,
-        fovDeg: FOV,
-        views: VIEWS,
-        mesh: {
-          triangles,
-          msPerView: meshFast.msPerView,
-          baselineMsPerView: meshBase.msPerView,
-          speedup: meshBase.msPerView / meshFast.msPerView,
-          targetMs: 100,
-          ...meshAgreement,
-        },
-        splats: {
-          points: pointCount,
-          spacingEstimateMs: prepareMs,
-          cameraFacingMsPerView: facing.msPerView,
-          orientedMsPerView: oriented.msPerView,
-          baselineMsPerView: splatBase.msPerView,
-          speedupCameraFacing: splatBase.msPerView / facing.msPerView,
-          speedupOriented: splatBase.msPerView / oriented.msPerView,
-          targetMs: 200,
-          ...splatAgreement,
-        },
-      },
-      null,
-      2,
-    ),
-  );
+const meshBaseline = {
+  name: 'per-pixel edge functions over each bounding box, object vertices (drops near-clipped triangles)',
+  figure: meshBase.msPerView,
+  spread: meshBase.spread,
+};
+report.compare({
+  name: `mesh, ${triangles} triangles (target < 100 ms/view)`,
+  figure: meshFast.msPerView,
+  spread: meshFast.spread,
+  unit: 'ms/view',
+  better: 'lower',
+  baseline: meshBaseline,
+  note: 'mean over the views, spread across views',
+});
+const splatBaseline = {
+  name: 'per-point objects and a plot closure per pixel, camera-facing squares',
+  figure: splatBase.msPerView,
+  spread: splatBase.spread,
+};
+for (const [label, run] of [
+  ['camera-facing', facing],
+  ['oriented', oriented],
+] as const) {
+  report.compare({
+    name: `splats, ${pointCount} points, ${label} (target < 200 ms/view)`,
+    figure: run.msPerView,
+    spread: run.spread,
+    unit: 'ms/view',
+    better: 'lower',
+    baseline: splatBaseline,
+    note: 'mean over the views, spread across views',
+  });
 }
+report.context(
+  'mesh depth agreement with the baseline (shared pixels)',
+  100 * meshAgreement.depthAgreement,
+  '%',
+);
+report.context('mesh pixels drawn by one renderer only', 100 * meshAgreement.drawnByOneOnly, '%');
+report.context(
+  'splat depth agreement with the baseline (camera-facing, shared pixels)',
+  100 * splatAgreement.depthAgreement,
+  '%',
+);
+report.context('point spacing estimate, once per cloud', prepareMs, 'ms');
+report.context('splat renderer setup (camera-facing)', facing.setupMs, 'ms');
+report.context('splat renderer setup (oriented)', oriented.setupMs, 'ms');
+report.finish();

@@ -6,7 +6,9 @@
  *  2. ScanNet .sens: opening (indexing frame headers with small reads) vs reading the whole file
  *     with fs.readFile; decoding every frame (JPEG colour + zlib depth) frame by frame through
  *     NodeFileSource vs a naive whole-file-in-memory reader.
- * Run: npx tsx bench/scene-readers.bench.ts [--vertices N] [--frames N] [--decode-frames N]
+ * PLY figures are medians of 3 alternating runs after a warm-up; the .sens figures single runs.
+ * Run: npx tsx bench/scene-readers.bench.ts [--quick] [--json] [--vertices N] [--frames N]
+ *        [--decode-frames N]   (--quick: 200k vertices, 40 frames, 3 decoded)
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -24,20 +26,21 @@ import {
   writeSens,
   type SensWriterFrame,
 } from '../src/pipeline/scene/readers/sens-writer';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, rate, summarise } from './report';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
 
-const VERTICES = arg('vertices', 1_000_000);
-const FRAMES = arg('frames', 200);
+const report = new BenchReporter('scene-readers', 'PLY and ScanNet .sens reader throughput');
+const arg = (name: string, fallback: number) => Number(report.arg(name, String(fallback)));
+const VERTICES = arg('vertices', report.quick ? 200_000 : 1_000_000);
+const FRAMES = arg('frames', report.quick ? 40 : 200);
+const DECODE_FRAMES = Math.min(FRAMES, arg('decode-frames', report.quick ? 3 : 6));
+report.option('vertices', VERTICES);
+report.option('frames', FRAMES);
+report.option('decodeFrames', DECODE_FRAMES);
 const MB = 1024 * 1024;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function time<T>(fn: () => T | Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -65,24 +68,24 @@ async function benchPly(): Promise<void> {
   for (let r = 0; r < 3; r++) {
     const [t1, parsed] = await time(() => parsePly(bytes, 'bench.ply'));
     if (parsed.cloud.positions.length !== n * 3) throw new Error('ours: wrong vertex count');
-    ours.push(t1);
+    ours.push(t1 * 1000);
     const buf = bytes.buffer.slice(0) as ArrayBuffer;
     const [t2, geom] = await time(() => loader.parse(buf));
     if (geom.getAttribute('position').count !== n) throw new Error('three: wrong vertex count');
-    three.push(t2);
+    three.push(t2 * 1000);
   }
-  const oursRate = size / median(ours);
-  const threeRate = size / median(three);
-  console.log(
+  report.log(
     `PLY binary LE, ${n.toLocaleString()} vertices (xyz, normals, rgb, label), ${size.toFixed(1)} MB`,
   );
-  console.log(
-    `  ours (parsePly):          ${oursRate.toFixed(1)} MB/s  (${(median(ours) * 1000).toFixed(0)} ms)`,
-  );
-  console.log(
-    `  baseline three PLYLoader: ${threeRate.toFixed(1)} MB/s  (${(median(three) * 1000).toFixed(0)} ms)`,
-  );
-  console.log(`  ratio ours / three: ${(oursRate / threeRate).toFixed(2)}x`);
+  // Milliseconds per parse → MB/s.
+  const mbPerS = (t: number[]) => rate(summarise(t), size);
+  report.compare({
+    name: `parsePly, ${n} vertices (${size.toFixed(1)} MB)`,
+    ...mbPerS(ours),
+    unit: 'MB/s',
+    better: 'higher',
+    baseline: { name: "three's PLYLoader.parse", ...mbPerS(three) },
+  });
 }
 
 function sensFrame(k: number, w: number, h: number, dw: number, dh: number): SensWriterFrame {
@@ -176,7 +179,7 @@ async function makeLongSens(total: number): Promise<Uint8Array> {
 }
 
 async function benchSens(): Promise<void> {
-  const decodeFrames = Math.min(FRAMES, arg('decode-frames', 6));
+  const decodeFrames = DECODE_FRAMES;
   const bytes = await makeLongSens(FRAMES);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sens-bench-'));
   const file = path.join(dir, 'bench.sens');
@@ -204,26 +207,31 @@ async function benchSens(): Promise<void> {
     const [tNaive, naive] = await time(() => naiveSens(file, decodeFrames));
     if (naive.decoded !== decodeFrames) throw new Error('naive: wrong frame count');
     const kb = (index.frames.length * 96 + 400) / 1024;
-    console.log(
-      `\n.sens v4, ${FRAMES} frames, 1296x968 JPEG colour + 640x480 zlib depth, ${size.toFixed(0)} MB (${(perFrame * 1024).toFixed(0)} KB/frame)`,
+    report.log(
+      `.sens v4, ${FRAMES} frames, 1296x968 JPEG colour + 640x480 zlib depth, ${size.toFixed(0)} MB (${(perFrame * 1024).toFixed(0)} KB/frame)`,
     );
-    console.log(
-      `  open = index ${FRAMES} frame headers: ${(tIndex * 1000).toFixed(0)} ms, reads ${kb.toFixed(0)} KB` +
-        ` | baseline fs.readFile: ${(tRead * 1000).toFixed(0)} ms, holds ${size.toFixed(0)} MB` +
-        ` | ratio ${(tRead / tIndex).toFixed(2)}x`,
-    );
-    console.log(
-      `  depth only, all frames, ours: ${(FRAMES / tDepth).toFixed(0)} frames/s, ${((FRAMES * perFrame) / tDepth).toFixed(0)} MB/s of file`,
-    );
-    console.log(
-      `  colour+depth, first ${decodeFrames} frames, ours (readRange per frame): ${(decodeFrames / tOurs).toFixed(2)} frames/s`,
-    );
-    console.log(
-      `  baseline naive (readFile whole file, then decode):       ${(decodeFrames / tNaive).toFixed(2)} frames/s`,
-    );
-    console.log(
-      `  ratio ours / naive: ${(tNaive / tOurs).toFixed(2)}x (same decoders; ours holds one frame, naive the whole file)`,
-    );
+    report.compare({
+      name: `.sens open: index ${FRAMES} frame headers (reads ${kb.toFixed(0)} KB)`,
+      figure: tIndex * 1000,
+      unit: 'ms',
+      better: 'lower',
+      baseline: {
+        name: `fs.readFile of the whole file (holds ${size.toFixed(0)} MB)`,
+        figure: tRead * 1000,
+      },
+    });
+    report.compare({
+      name: `.sens colour+depth decode, first ${decodeFrames} frames, readRange per frame`,
+      figure: decodeFrames / tOurs,
+      unit: 'frames/s',
+      better: 'higher',
+      baseline: {
+        name: 'readFile of the whole file, then decode (same decoders)',
+        figure: decodeFrames / tNaive,
+      },
+    });
+    report.context('.sens depth only, all frames', FRAMES / tDepth, 'frames/s');
+    report.context('.sens depth only, all frames', (FRAMES * perFrame) / tDepth, 'MB/s of file');
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -231,3 +239,4 @@ async function benchSens(): Promise<void> {
 
 await benchPly();
 await benchSens();
+report.finish();

@@ -4,9 +4,10 @@
 //   simple_tokenizer.py (string symbols, a "a b" → rank map, no id tables, no cache);
 // - preprocessing: our separable Pillow-exact resampler (crop window only) vs a naive
 //   non-separable float bicubic that evaluates the 2-D kernel for every output pixel.
+// Figures are medians over repeated calls (each call encodes all query texts, or one image).
 // Needs ../shared (CLIP's vocabulary, ICL-NUIM frames); without it, the tokenizer part is skipped
 // and preprocessing runs on a generated 640x480 image.
-//   npx tsx bench/tokenizer.bench.ts [--quick]
+//   npx tsx bench/tokenizer.bench.ts [--quick] [--json]
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,24 +19,27 @@ import { ClipPreprocessor } from '../src/pipeline/clip/preprocess/clip-preproces
 import { clipCropGeometry } from '../src/pipeline/clip/preprocess/geometry';
 import { decodeColorImage } from '../src/pipeline/image/decode';
 import type { RgbImage } from '../src/pipeline/scene/types';
+import { installNodePlatform } from '../src/hosts/node/platform';
+import { BenchReporter, rate, timeSync } from './report';
 
+// The capabilities the CLI runs with (wasm threads up to the cores, Node's model cache).
+installNodePlatform();
+
+const report = new BenchReporter(
+  'tokenizer',
+  'CLIP tokenizer texts/s and image preprocessing images/s',
+);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = path.resolve(here, '../..', 'shared');
 const vocabPath = path.join(shared, 'data/clip/bpe_simple_vocab_16e6.txt.gz');
 const framesDir = path.join(shared, 'data/icl-nuim-livingroom1/color');
-const quick = process.argv.includes('--quick');
-const seconds = quick ? 0.5 : 3;
+const seconds = report.quick ? 0.5 : 3;
+report.option('secondsPerFigure', seconds);
 
-/** Runs `work` until `seconds` have passed; returns units per second. */
-function rate(work: () => number, budget = seconds): number {
-  work(); // warm-up
-  let units = 0;
-  const start = performance.now();
-  while (performance.now() - start < budget * 1000) units += work();
-  return units / ((performance.now() - start) / 1000);
+/** Calls `work` (which processes `units` items) for `budget` seconds; items per second, median. */
+function perSecond(work: () => unknown, units: number, budget = seconds) {
+  return rate(timeSync(work, { warmup: 1, repetitions: 3, minSeconds: budget }), units);
 }
-
-const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 // ---------------------------------------------------------------------------------- tokenizer
 
@@ -119,7 +123,7 @@ function pythonStyleTokenizer(gz: Uint8Array) {
 
 function benchTokenizer(): void {
   if (!existsSync(vocabPath)) {
-    console.log(`tokenizer: skipped (${vocabPath} is missing)`);
+    report.skip(`tokenizer: ${vocabPath} is missing`);
     return;
   }
   const gz = new Uint8Array(readFileSync(vocabPath));
@@ -135,28 +139,38 @@ function benchTokenizer(): void {
   }
   const run = (encode: (t: string) => unknown) => () => {
     for (const t of texts) encode(t);
-    return texts.length;
   };
-  const rCached = rate(run((t) => cached.encode(t)));
-  const rUncached = rate(run((t) => uncached.encode(t)));
-  const rNaive = rate(run(naive));
-  const batchRate = rate(() => {
-    cached.encodeBatch(texts);
-    return texts.length;
+  report.log(`tokenizer: ${texts.length} query texts, ${cached.vocabSize} tokens`);
+  const rCached = perSecond(
+    run((t) => cached.encode(t)),
+    texts.length,
+  );
+  const rUncached = perSecond(
+    run((t) => uncached.encode(t)),
+    texts.length,
+  );
+  const rNaive = perSecond(run(naive), texts.length);
+  const rBatch = perSecond(() => cached.encodeBatch(texts), texts.length);
+  const baseline = {
+    name: 'simple_tokenizer.py port (string pairs, no cache)',
+    ...rNaive,
+  };
+  report.compare({
+    name: 'tokenizer, word cache',
+    ...rCached,
+    unit: 'texts/s',
+    better: 'higher',
+    baseline,
   });
-  console.log(
-    `tokenizer: vocabulary load ${fmt(loadMs)} ms (${cached.vocabSize} tokens), ${texts.length} query texts`,
-  );
-  console.log(
-    `  ours, word cache      ${fmt(rCached)} texts/s  (${fmt(rCached / rNaive)}x baseline)`,
-  );
-  console.log(
-    `  ours, no cache        ${fmt(rUncached)} texts/s  (${fmt(rUncached / rNaive)}x baseline)`,
-  );
-  console.log(`  encodeBatch → int64   ${fmt(batchRate)} texts/s`);
-  console.log(
-    `  baseline: simple_tokenizer.py port (string pairs, no cache)  ${fmt(rNaive)} texts/s`,
-  );
+  report.compare({
+    name: 'tokenizer, no cache',
+    ...rUncached,
+    unit: 'texts/s',
+    better: 'higher',
+    baseline,
+  });
+  report.context('tokenizer encodeBatch → int64', rBatch.figure, 'texts/s');
+  report.context('vocabulary load', loadMs, 'ms');
 }
 
 // ------------------------------------------------------------------------------ preprocessing
@@ -217,7 +231,7 @@ async function frames(): Promise<RgbImage[]> {
       files.map((f) => decodeColorImage(new Uint8Array(readFileSync(path.join(framesDir, f))), f)),
     );
   }
-  console.log(`preprocess: ${framesDir} is missing, using a generated 640x480 image`);
+  report.log(`preprocess: ${framesDir} is missing, using a generated 640x480 image`);
   const data = new Uint8Array(640 * 480 * 3).map((_, i) => (i * 2654435761) >>> 24);
   return [{ width: 640, height: 480, data }];
 }
@@ -227,12 +241,12 @@ async function benchPreprocess(): Promise<void> {
   const pre = new ClipPreprocessor();
   const batch = new Float32Array(images.length * pre.imageLength);
   let k = 0;
-  const rOurs = rate(() => {
-    pre.preprocessInto(batch, k % images.length, images[k++ % images.length]);
-    return 1;
-  });
-  // Multi-scale crops as the feature stage cuts them (tiles from 5% to 50% of the frame).
   const { width, height } = images[0];
+  report.log(`preprocess: ${images.length} frames of ${width}x${height} → [3,224,224]`);
+  const rOurs = perSecond(() => {
+    pre.preprocessInto(batch, k % images.length, images[k++ % images.length]);
+  }, 1);
+  // Multi-scale crops as the feature stage cuts them (tiles from 5% to 50% of the frame).
   const crops = [0.05, 0.1, 0.25, 0.5].flatMap((f) => {
     const w = Math.max(1, Math.round(width * f));
     const h = Math.max(1, Math.round(height * f));
@@ -244,24 +258,26 @@ async function benchPreprocess(): Promise<void> {
     }));
   });
   let c = 0;
-  const rCrops = rate(() => {
+  const rCrops = perSecond(() => {
     pre.preprocessInto(batch, 0, images[0], crops[c++ % crops.length]);
-    return 1;
-  });
-  const rNaive = rate(
+  }, 1);
+  const rNaive = perSecond(
     () => {
       naivePreprocess(images[k++ % images.length]);
-      return 1;
     },
+    1,
     Math.max(seconds, 2),
   );
-  console.log(`preprocess: ${images.length} frames of ${width}x${height} → [3,224,224]`);
-  console.log(
-    `  ours (separable, fixed point, crop window)  ${fmt(rOurs)} images/s  (${fmt(rOurs / rNaive)}x baseline)`,
-  );
-  console.log(`  ours, multi-scale crops 5%..50% of a frame  ${fmt(rCrops)} crops/s`);
-  console.log(`  baseline: non-separable float bicubic       ${fmt(rNaive)} images/s`);
+  report.compare({
+    name: `preprocess ${width}x${height} → 224², separable fixed point, crop window`,
+    ...rOurs,
+    unit: 'images/s',
+    better: 'higher',
+    baseline: { name: 'non-separable float bicubic', ...rNaive },
+  });
+  report.context('preprocess, multi-scale crops 5%..50% of a frame', rCrops.figure, 'crops/s');
 }
 
 benchTokenizer();
 await benchPreprocess();
+report.finish();
