@@ -16,6 +16,9 @@ export default defineConfig({
   optimizeDeps: { include: ['onnxruntime-web', 'comlink'], exclude: [] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  // Test tiers (README "Tests"): unit is `npm test` and stays under a minute on 2 cores; files
+  // named *.integration.test.ts are the slow ones (full demo-room extraction, real data, CLI
+  // subprocesses, the layer check, Python oracles); e2e drives Chromium against a build.
   test: {
     projects: [
       {
@@ -23,11 +26,33 @@ export default defineConfig({
         test: {
           name: 'unit',
           setupFiles: ['tests/setup-node-platform.ts'],
+          globalSetup: ['tests/global-setup.ts'],
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**'],
+          exclude: ['tests/e2e/**', 'tests/**/*.integration.test.ts'],
           environment: 'node',
+          // Under a minute on 2 cores: one worker per core (the default leaves one idle), worker
+          // threads, and modules shared between the files of a worker instead of re-imported per
+          // file (isolate: false halves the CPU time). Files must not leave global state behind:
+          // setup-node-platform.ts installs the Node platform before each file, and the tier
+          // passes with its files shuffled (--sequence.shuffle.files).
+          maxWorkers: '100%',
+          pool: 'threads',
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          setupFiles: ['tests/setup-node-platform.ts'],
+          globalSetup: ['tests/global-setup.ts'],
+          include: ['tests/**/*.integration.test.ts'],
+          exclude: ['tests/e2e/**'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -1,87 +1,14 @@
 #!/usr/bin/env node
 // CLI over the same pipeline code the worker runs: `npm run --silent cli -- <command> [args]`.
-import { parseArgs, CliUsageError } from './args';
-import type { CliCommand, CliIo } from './command';
-import { COMMANDS } from './registry';
+// The logic is runCli (./cli.ts), which tests call in-process; this file binds it to the process.
+import { oneLine, runCli } from './cli';
 
-function helpText(): string {
-  // Usage lines are long (options), so each command gets its usage line and an indented summary.
-  const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
-  return [
-    'Usage: npm run --silent cli -- <command> [args] [--json]',
-    '',
-    'Commands:',
-    ...lines,
-    '',
-    'Options:',
-    '  --json   machine-readable JSON on stdout (progress always goes to stderr)',
-    "  --help   this text, or a command's usage with `<command> --help`",
-  ].join('\n');
-}
-
-/** Non-ASCII control characters from files must not reach the terminal raw. */
-function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
-/** Flags every command takes. */
-const GLOBAL_FLAGS = ['json', 'help'];
-
-/** Flags given that the command's usage line does not name (a typo would otherwise be ignored). */
-function unknownFlags(command: CliCommand, flags: Record<string, unknown>): string[] {
-  const known = new Set([
-    ...GLOBAL_FLAGS,
-    ...[...command.usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]),
-  ]);
-  return Object.keys(flags).filter((f) => !known.has(f));
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const [name, ...rest] = args.positionals;
-  if (!name) {
-    process.stdout.write(helpText() + '\n');
-    return args.flags.help ? 0 : 2;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    process.stderr.write(`error: unknown command '${oneLine(name)}' (see --help)\n`);
-    return 2;
-  }
-  if (args.flags.help) {
-    process.stdout.write(`Usage: npm run --silent cli -- ${command.usage}\n${command.summary}\n`);
-    return 0;
-  }
-  const unknown = unknownFlags(command, args.flags);
-  if (unknown.length > 0) {
-    const list = unknown.map((f) => `--${oneLine(f)}`).join(', ');
-    process.stderr.write(
-      `error: usage error: unknown flag ${list} for '${command.name}' (see ${command.name} --help)\n`,
-    );
-    return 2;
-  }
-  const json = args.flags.json === true;
-  const isTty = process.stderr.isTTY;
-  const io: CliIo = {
-    json,
-    progress: (line) => process.stderr.write(isTty ? `\r\x1b[K${line}` : `${line}\n`),
-    warn: (line) => process.stderr.write(`${isTty ? '\r\x1b[K' : ''}warning: ${oneLine(line)}\n`),
-  };
-  try {
-    const result = await command.run({ positionals: rest, flags: args.flags }, io);
-    if (isTty) process.stderr.write('\r\x1b[K');
-    const out =
-      json || !command.format ? JSON.stringify(result, null, json ? 0 : 2) : command.format(result);
-    process.stdout.write(out + '\n');
-    return 0;
-  } catch (err) {
-    if (isTty) process.stderr.write('\r\x1b[K');
-    const e = err as Error;
-    const prefix = err instanceof CliUsageError ? 'usage error' : (e.name ?? 'error');
-    process.stderr.write(`error: ${prefix}: ${oneLine(e.message ?? String(err))}\n`);
-    return err instanceof CliUsageError ? 2 : 1;
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    isTty: process.stderr.isTTY === true,
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -59,7 +59,7 @@ export const CLIP_PREPROCESS_DEFAULTS = {
  * edges by about a tile stride, so finer, denser tiles give sharper features at the price of
  * encoder calls; the encoder dominates the run time. Measured on the demo room (320×240, all 24
  * views) with the offline encoder, as the share of seen object points whose fused feature is
- * closest to their own colour word (tests/pipeline/features/extract-demo.test.ts):
+ * closest to their own colour word (tests/pipeline/features/extract-demo.integration.test.ts):
  *
  * | preset   | scales      | overlap | crops/view | closest to own colour |
  * | -------- | ----------- | ------- | ---------- | --------------------- |

@@ -1,4 +1,4 @@
-/** `query` through the real CLI process, on a feature bundle of a small generated demo room. */
+/** `query` through the CLI in-process (runCli), on a feature bundle of a small generated demo room. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,18 @@ const room = generateDemoRoom({
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(async () => {
   await writeFiles(sceneDir, await writeSceneBundle(room));
-  const r = await cli('extract', sceneDir, '--model', 'offline', '--out', bundleDir, '--json');
+  // Coarse tiles keep the extraction quick; this file is about the query command.
+  const r = await cli(
+    'extract',
+    sceneDir,
+    '--model',
+    'offline',
+    '--out',
+    bundleDir,
+    '--detail',
+    'coarse',
+    '--json',
+  );
   if (r.code !== 0) throw new Error(`extract failed: ${r.stderr}`);
 }, 300_000);
 

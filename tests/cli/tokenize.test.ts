@@ -1,14 +1,15 @@
+/**
+ * `tokenize` through the CLI in-process (runCli); the same command through `npm run --silent cli`
+ * is one of the subprocess smoke tests (tests/cli/cli-process.integration.test.ts), and every
+ * reference case with CLIP's real vocabulary is tokenize-reference.integration.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createClipTokenizer } from '../../src/pipeline/clip/tokenizer/load-tokenizer';
-import { bpeVocabPath, hasClipVocab, referenceCases } from '../pipeline/clip/tokenizer/clip-vocab';
+import { cli as runCli, repoRoot } from './run-cli';
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../..');
 const offlineTokenizer = path.join(repoRoot, 'public/models/offline-colors/tokenizer.json');
 const hasOffline = existsSync(offlineTokenizer);
 if (!hasOffline)
@@ -16,57 +17,9 @@ if (!hasOffline)
     `skipping the default-vocabulary CLI test: ${offlineTokenizer} is missing (npm run models)`,
   );
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], viaNpm = false): Promise<CliResult> {
-  const [cmd, argv] = viaNpm
-    ? ['npm', ['run', '--silent', 'cli', '--', ...args]]
-    : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args]];
-  try {
-    const { stdout, stderr } = await run(cmd, argv, { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/** Runs jobs a few at a time (each is a Node process; the machine is shared). */
-async function inBatches<T, R>(
-  items: T[],
-  size: number,
-  job: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(...(await Promise.all(items.slice(i, i + size).map(job))));
-  return out;
-}
+const cli = (args: string[]) => runCli(...args);
 
 describe('cli tokenize', () => {
-  it.skipIf(!hasClipVocab)(
-    'prints the reference ids for every case (npm run --silent cli -- tokenize)',
-    async () => {
-      const cases = referenceCases();
-      const first = await cli(['tokenize', '--vocab', bpeVocabPath, cases[0].text], true);
-      expect(first.code).toBe(0);
-      expect(JSON.parse(first.stdout)).toEqual(cases[0].ids);
-      const results = await inBatches(cases.slice(1), 4, (c) =>
-        cli(['tokenize', '--vocab', bpeVocabPath, c.text]),
-      );
-      results.forEach((r, i) => {
-        expect(r.code, r.stderr).toBe(0);
-        expect(r.stdout.trim().split('\n')).toHaveLength(1);
-        expect(JSON.parse(r.stdout), cases[i + 1].text).toEqual(cases[i + 1].ids);
-      });
-    },
-    240_000,
-  ); // one Node process per case on a shared 2-core machine
-
   it.skipIf(!hasOffline)('without --vocab uses the offline model tokenizer', async () => {
     const text = 'a GREY lamp & a red sofa';
     const r = await cli(['tokenize', text]);

@@ -1,29 +1,11 @@
-/** `tokens encode|decode` through the real CLI process, against a generated bundle meta.json. */
-import { execFile } from 'node:child_process';
+/** `tokens encode|decode` through the CLI in-process (runCli), against a generated bundle meta.json. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli as runCli } from './run-cli';
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../..');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: repoRoot,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(...args);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tokens-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

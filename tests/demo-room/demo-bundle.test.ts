@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,6 @@ import { writeSceneBundle } from '../../src/pipeline/scene/bundle/bundle-writer'
 import { openScene } from '../../src/pipeline/scene/open-scene';
 import { recordedStampHash, writeDemoRoomBundle } from '../../scenes/generate';
 
-const repo = path.resolve(__dirname, '../..');
 const small = {
   width: 64,
   height: 48,
@@ -45,30 +43,14 @@ describe('demo room as a scene bundle', () => {
     }
   });
 
-  it('npm run scenes writes a bundle, records its generator hash, and skips an up-to-date one', async () => {
+  it('writeDemoRoomBundle writes a bundle, records its generator hash, and skips an up-to-date one', async () => {
     const out = path.join(tmp, 'room');
     const options = { views: 3, width: 48, height: 36 };
-    // The script through its command line; force and other options in-process (same function).
-    const run = () =>
-      execFileSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'scenes/generate.ts',
-          '--out',
-          out,
-          '--views',
-          '3',
-          '--width',
-          '48',
-          '--height',
-          '36',
-        ],
-        { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-    expect(run()).toMatch(/wrote .*3 views 48x36/);
-    expect(run()).toMatch(/up to date/);
+    // The same function `npm run scenes` calls (its command line: demo-bundle.integration.test.ts).
+    const written = await writeDemoRoomBundle({ outDir: out, options });
+    expect(written.wrote).toBe(true);
+    expect(written.room!.scene.frames).toHaveLength(3);
+    expect(recordedStampHash(out)).toBe(written.stamp.hash);
     expect((await writeDemoRoomBundle({ outDir: out, options })).wrote).toBe(false);
 
     // Coarse point spacings (not on the command line) keep the in-process builds quick.

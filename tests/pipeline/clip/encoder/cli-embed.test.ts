@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
+/** `embed-text` / `embed-image` through the CLI in-process (runCli) with the offline model. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePngRgb } from '../../../../src/pipeline/image/encode';
 import { FOCAL_SRGB } from '../../../../src/pipeline/clip/offline/color-terms';
@@ -10,18 +9,16 @@ import {
   OFFLINE_IMAGE_GENERIC,
   OFFLINE_TOKEN_GENERIC,
 } from '../../../../src/pipeline/clip/offline/offline-spec';
+import { cli as runCli } from '../../../cli/run-cli';
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../../../..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cli-embed-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  return run(
-    process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args],
-    { cwd: repoRoot },
-  );
+/** Resolves with stdout on exit 0, rejects with { code, stderr } otherwise (as execFile did). */
+async function cli(...args: string[]): Promise<{ stdout: string }> {
+  const r = await runCli(...args);
+  if (r.code !== 0) throw Object.assign(new Error(r.stderr), r);
+  return r;
 }
 
 describe('cli embed-text / embed-image with the offline model', () => {

@@ -1,5 +1,6 @@
 /**
- * Real data: the ICL-NUIM living room (211 frames, Redwood layout) from ../shared.
+ * Real data (integration tier): the ICL-NUIM living room (211 frames, Redwood layout) from
+ * ../shared.
  * Checks poses, intrinsics and depth together by reprojecting depth between frames, and pins the
  * reconstructed cloud so a change in any of them shows up.
  */

@@ -1,4 +1,4 @@
-/** `extract` and `export-3dllm` through the real CLI process, on a small generated demo room. */
+/** `extract` and `export-3dllm` through the CLI in-process (runCli), on a small generated demo room. */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,8 +75,16 @@ describe('cli extract', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.views).toBe(2);
     expect(summary.dim).toBeGreaterThan(0);
-    for (const stage of ['load', 'encode', 'fuse', 'write'])
-      expect(summary.timingsS[stage]).toBeGreaterThanOrEqual(0);
+    // Per-stage timings: disjoint intervals of the run, so they add up to at most the total
+    // (each is rounded to 1 ms); the encoder really ran.
+    const stages = ['load', 'model', 'encode', 'fuse', 'field', 'write'];
+    for (const stage of [...stages, 'total']) {
+      expect(Number.isFinite(summary.timingsS[stage]), stage).toBe(true);
+      expect(summary.timingsS[stage], stage).toBeGreaterThanOrEqual(0);
+    }
+    const stageSum = stages.reduce((s, stage) => s + summary.timingsS[stage], 0);
+    expect(stageSum).toBeLessThanOrEqual(summary.timingsS.total + 0.001 * (stages.length + 1));
+    expect(summary.timingsS.encode).toBeGreaterThan(0);
     expect(summary.field.minCosine).toBeGreaterThanOrEqual(0.99);
     expect(summary.field.bytesPerPoint).toBeLessThanOrEqual(128);
     const n = summary.points;

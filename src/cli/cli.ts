@@ -1,0 +1,97 @@
+/**
+ * The CLI as a function: parses argv, runs one command from the registry and writes its result
+ * to `streams.stdout`, progress and errors to `streams.stderr`; returns the exit code (0 ok,
+ * 1 a failed command, 2 a usage error). src/cli/main.ts calls it with the process's streams;
+ * tests call it in-process with string buffers.
+ */
+import { parseArgs, CliUsageError } from './args';
+import type { CliCommand, CliIo } from './command';
+import { COMMANDS } from './registry';
+
+/** Where the CLI writes (process.stdout / process.stderr, or buffers in tests). */
+export interface CliStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** stderr is a terminal: progress lines overwrite each other. */
+  isTty: boolean;
+}
+
+export function helpText(): string {
+  // Usage lines are long (options), so each command gets its usage line and an indented summary.
+  const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
+  return [
+    'Usage: npm run --silent cli -- <command> [args] [--json]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  --json   machine-readable JSON on stdout (progress always goes to stderr)',
+    "  --help   this text, or a command's usage with `<command> --help`",
+  ].join('\n');
+}
+
+/** Non-ASCII control characters from files must not reach the terminal raw. */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** Flags every command takes. */
+const GLOBAL_FLAGS = ['json', 'help'];
+
+/** Flags given that the command's usage line does not name (a typo would otherwise be ignored). */
+function unknownFlags(command: CliCommand, flags: Record<string, unknown>): string[] {
+  const known = new Set([
+    ...GLOBAL_FLAGS,
+    ...[...command.usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]),
+  ]);
+  return Object.keys(flags).filter((f) => !known.has(f));
+}
+
+export async function runCli(argv: string[], streams: CliStreams): Promise<number> {
+  const { stdout, stderr, isTty } = streams;
+  const args = parseArgs(argv);
+  const [name, ...rest] = args.positionals;
+  if (!name) {
+    stdout.write(helpText() + '\n');
+    return args.flags.help ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    stderr.write(`error: unknown command '${oneLine(name)}' (see --help)\n`);
+    return 2;
+  }
+  if (args.flags.help) {
+    stdout.write(`Usage: npm run --silent cli -- ${command.usage}\n${command.summary}\n`);
+    return 0;
+  }
+  const unknown = unknownFlags(command, args.flags);
+  if (unknown.length > 0) {
+    const list = unknown.map((f) => `--${oneLine(f)}`).join(', ');
+    stderr.write(
+      `error: usage error: unknown flag ${list} for '${command.name}' (see ${command.name} --help)\n`,
+    );
+    return 2;
+  }
+  const json = args.flags.json === true;
+  const io: CliIo = {
+    json,
+    progress: (line) => stderr.write(isTty ? `\r\x1b[K${line}` : `${line}\n`),
+    warn: (line) => stderr.write(`${isTty ? '\r\x1b[K' : ''}warning: ${oneLine(line)}\n`),
+  };
+  try {
+    const result = await command.run({ positionals: rest, flags: args.flags }, io);
+    if (isTty) stderr.write('\r\x1b[K');
+    const out =
+      json || !command.format ? JSON.stringify(result, null, json ? 0 : 2) : command.format(result);
+    stdout.write(out + '\n');
+    return 0;
+  } catch (err) {
+    if (isTty) stderr.write('\r\x1b[K');
+    const e = err as Error;
+    const prefix = err instanceof CliUsageError ? 'usage error' : (e.name ?? 'error');
+    stderr.write(`error: ${prefix}: ${oneLine(e.message ?? String(err))}\n`);
+    return err instanceof CliUsageError ? 2 : 1;
+  }
+}
