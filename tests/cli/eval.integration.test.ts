@@ -10,9 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxIoU } from '../../src/pipeline/query/iou';
 import { generatedDemoRoomDir } from '../demo-room/generated-demo-room';
-import { cli } from './run-cli';
+import { cli, repoRoot } from './run-cli';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const queriesFile = path.join(repoRoot, 'scenes', 'demo-room.queries.json');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
