@@ -261,3 +261,113 @@ export const RENDER_DEFAULTS = {
     objectViewFill: 0.75,
   },
 } as const;
+
+/** Grounding on segmentation proposals (src/pipeline/query/proposal-grounding.ts). */
+export const PROPOSAL_GROUNDING_DEFAULTS = {
+  /** A proposal needs at least this many seen points (fewer: its score is noise)... */
+  minSeenPoints: 12,
+  /** ...and at least this share of its points seen. */
+  minSeenFraction: 0.25,
+  /** The inside and surrounding scores are means with this share cut from each end. */
+  trimFraction: 0.2,
+  /** The shell around a proposal: its box grown by this share of its largest side... */
+  shellFraction: 0.5,
+  /** ...clamped to this range, metres. */
+  shellMinM: 0.08,
+  shellMaxM: 0.3,
+  /** Fewer seen shell points than this: the scene's median score is the surroundings. */
+  minShellPoints: 8,
+  /**
+   * Reliability shrinkage: the contrast is scaled by n / (n + this), n = seen points, so a
+   * sliver of a few points has to stand out more than an object of hundreds to rank above it.
+   */
+  shrinkagePoints: 10,
+  /** Confidence: the contrast must reach this many standard deviations of the scene's scores... */
+  minSeparation: 1,
+  /** ...and the inside − surroundings difference this many standard errors. */
+  minSignificance: 5,
+  /** Boxes after the best are kept while their score is at least this share of the best's. */
+  relativeScore: 0.5,
+  /**
+   * The coarser of two nested proposals wins while it scores at least this share of the finer
+   * one's score: an object over its faces (a TV's screen without its sides).
+   */
+  parentPreference: 0.5,
+  /** Non-maximum suppression: a box overlapping a better one by more than this IoU is dropped. */
+  nmsIoU: 0.5,
+  /** A box side thinner than this (metres) is degenerate... */
+  minBoxSideM: 0.03,
+  /** ...unless the other two sides are both at least this long (a flat object: a rug, a poster). */
+  flatObjectMinSpanM: 0.2,
+  topK: 5,
+  /** A proposal's inside score comes from at most this many evenly strided points... */
+  maxSamplesPerProposal: 512,
+  /** ...and only this many proposals (the highest inside scores) get their surroundings scored. */
+  candidateCount: 96,
+  /** Surroundings are looked up in a grid of this cell side (metres)... */
+  gridCellM: 0.1,
+  /** ...over at most this many evenly strided points of the cloud. */
+  gridMaxPoints: 262_144,
+} as const;
+
+/** Hierarchical weight-free segmentation (src/pipeline/segment/segment-scene.ts). */
+export const SEGMENT_DEFAULTS = {
+  /** The graph is built on voxels of this side (every point maps to its voxel's segment). */
+  voxelSizeM: 0.03,
+  /** The scene's up direction (floor below, ceiling above); normalised on use. */
+  up: [0, 0, 1] as readonly number[],
+  /** Fine-level edge weight: (1 − |n·n'|) + colourWeight × RGB distance (0..1). */
+  colourWeight: 1,
+  /** Felzenszwalb–Huttenlocher k for the finest level (weight × voxels). */
+  fineK: 0.5,
+  /** Finest-level segments smaller than this many voxels are merged into a neighbour. */
+  minSegmentVoxels: 12,
+  /**
+   * Each coarser level merges adjacent segments of the level below, lightest pair first, while
+   * normalWeight × (1 − |n·n'|) + colourWeight × colour distance of the merged groups stays at
+   * or below maxWeight (both weights 0: connected components of the non-structure segments).
+   * Segments count as adjacent when their voxels are within gapM (rounded down to whole voxels,
+   * at least one): bridges the gap an unseen face leaves (a table top and its legs, a lamp's
+   * shade and pole).
+   */
+  coarseLevels: [
+    { normalWeight: 1, colourWeight: 1, maxWeight: 0.08, gapM: 0.06 },
+    { normalWeight: 1, colourWeight: 1, maxWeight: 0.2, gapM: 0.06 },
+    { normalWeight: 0, colourWeight: 1, maxWeight: 0.12, gapM: 0.06 },
+    { normalWeight: 0, colourWeight: 0, maxWeight: 0, gapM: 0.12 },
+  ] as readonly { normalWeight: number; colourWeight: number; maxWeight: number; gapM: number }[],
+  /** Structure (floor, walls, ceiling): a planar segment of at least this area (voxels × side²)... */
+  structureMinAreaM2: 0.8,
+  /** ...no thicker than this RMS distance from its plane (metres)... */
+  structureMaxRmsM: 0.04,
+  /** ...within this angle of horizontal (floor, ceiling) or vertical (wall), degrees... */
+  structureAngleDeg: 15,
+  /**
+   * ...with at most this share of the scene's points farther than structureBandM (+ 2 × its RMS)
+   * beyond its plane: the scene lies on one side of it.
+   */
+  structureOutsideFraction: 0.03,
+  structureBandM: 0.02,
+  /** A wall also spans at least this height, or this share of the scene's height if less. */
+  wallMinHeightM: 1.2,
+  wallMinHeightFraction: 0.5,
+  /** A segment joins an adjacent structure when within this normal distance (1 − |cos|)... */
+  structureJoinNormal: 0.05,
+  /** ...and this colour distance, and its centroid within the band of the structure's plane. */
+  structureJoinColour: 0.12,
+  /**
+   * Segments of fewer voxels than this, and strips under 1.5 voxels wide, join on colour and
+   * position alone (any normal).
+   */
+  structureJoinAnyNormalVoxels: 48,
+  /**
+   * A floor-like segment smaller than this share of the main floor segment, and of another colour
+   * (beyond structureJoinColour), is a flat object lying on the floor (a rug), not floor.
+   */
+  floorObjectMaxShare: 0.5,
+  /** Proposals with more points than this get 1st–99th percentile bounds; smaller, min/max. */
+  robustBoundsMinPoints: 200,
+  robustBoundsPercentile: 1,
+  /** Percentiles come from at most this many evenly strided points of a proposal. */
+  robustBoundsSamplePoints: 4096,
+} as const;

@@ -21,7 +21,7 @@ import { openScene } from '../../pipeline/scene/open-scene';
 import type { Scene } from '../../pipeline/scene/types';
 import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
-import { queryOptionsFromFlags, queryScene } from './query';
+import { groundingFlag, objectsOfScene, queryOptionsFromFlags, queryScene } from './query';
 
 export interface EvalCommandResult extends GroundingReport {
   scene: string;
@@ -108,7 +108,7 @@ async function featuresFor(
 export const evalCommand: CliCommand = {
   name: 'eval',
   usage:
-    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k]',
+    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--grounding objects|clusters]',
   summary:
     "grounding benchmark: per query the top box's 3D IoU with its GT object, and Acc@0.25 / Acc@0.5",
   async run(args, io) {
@@ -143,6 +143,9 @@ export const evalCommand: CliCommand = {
         flagNumber(args, 'stride'),
         io,
       );
+      if (groundingFlag(args) === 'objects') {
+        features.scene.objects = objectsOfScene(scene, features.scene.positions, io);
+      }
       const t1 = performance.now();
       const report = await evaluateGrounding(
         features.scene,

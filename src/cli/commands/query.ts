@@ -1,4 +1,9 @@
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIo } from '../command';
+import { UnsupportedError } from '../../pipeline/errors';
+import type { ProposalIndex } from '../../pipeline/query/proposal-grounding';
+import { sceneObjects } from '../../pipeline/query/scene-objects';
+import type { Scene } from '../../pipeline/scene/types';
+import { inferUp, inferUpOfCloud } from '../../pipeline/session/scene-summary';
 import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { OFFLINE_MODEL_ID } from '../../pipeline/clip/offline/offline-spec';
@@ -19,6 +24,9 @@ export interface QueryCommandResult {
   selectedCount: number;
   seenPoints: number;
   clusterVoxelSize: number;
+  /** Whether something stood out; when false, `boxes` is empty and `reason` says why. */
+  confident: boolean;
+  reason?: string;
   boxes: GroundedBox[];
   timingsMs: { embed: number; score: number; ground: number };
 }
@@ -49,6 +57,32 @@ export function queryOptionsFromFlags(args: ParsedArgs): TextQueryOptions {
   };
 }
 
+/** `--grounding objects` (default: boxes are segmentation proposals) or `clusters` (voxel blobs). */
+export function groundingFlag(args: ParsedArgs): 'objects' | 'clusters' {
+  const grounding = flagString(args, 'grounding') ?? 'objects';
+  if (grounding !== 'objects' && grounding !== 'clusters') {
+    throw new CliUsageError(`--grounding must be objects or clusters, got '${grounding}'`);
+  }
+  return grounding;
+}
+
+/** The scene's objects over the feature points (the scene's cloud, in the same order). */
+export function objectsOfScene(scene: Scene, positions: Float32Array, io: CliIo): ProposalIndex {
+  const cloud = scene.cloud;
+  if (!cloud || cloud.positions.length !== positions.length) {
+    throw new UnsupportedError(
+      `${scene.name}: the features' points are not the scene's cloud; pass --grounding clusters`,
+    );
+  }
+  return sceneObjects(cloud, inferUp(scene), {}, { onProgress: (p) => io.progress(progressLine(p)) });
+}
+
+/** The objects of a bundle's own points (its positions and colours; up from the cloud's shape). */
+export function objectsOfBundle(bundle: FeatureBundle, io: CliIo): ProposalIndex {
+  const cloud = { positions: bundle.positions, colors: bundle.colors };
+  return sceneObjects(cloud, inferUpOfCloud(bundle.positions), {}, { onProgress: (p) => io.progress(progressLine(p)) });
+}
+
 /** The model a bundle was made with, unless --model says otherwise. */
 export function modelSpecFor(bundle: FeatureBundle, flag: string | undefined): string {
   if (flag) return flag;
@@ -71,7 +105,7 @@ const ms = (v: number) => Number(v.toFixed(2));
 export const queryCommand: CliCommand = {
   name: 'query',
   usage:
-    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--variant v] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m]',
+    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--variant v] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m] [--grounding objects|clusters]',
   summary:
     'ground a text query in a feature bundle: ranked 3D boxes with scores, point counts and location tokens',
   async run(args, io) {
@@ -96,7 +130,9 @@ export const queryCommand: CliCommand = {
           `bundle made with '${bundle.meta.model.id}', querying with '${model.encoder.modelId}'`,
         );
       }
-      const r = await queryByText(queryScene(bundle), model.encoder, text, options);
+      const scene = queryScene(bundle);
+      if (groundingFlag(args) === 'objects') scene.objects = objectsOfBundle(bundle, io);
+      const r = await queryByText(scene, model.encoder, text, options);
       const result: QueryCommandResult = {
         text,
         bundle: bundleDir,
@@ -106,6 +142,8 @@ export const queryCommand: CliCommand = {
         selectedCount: r.selectedCount,
         seenPoints: bundle.meta.counts.seenPoints,
         clusterVoxelSize: r.clusterVoxelSize,
+        confident: r.confident,
+        ...(r.reason ? { reason: r.reason } : {}),
         boxes: r.boxes,
         timingsMs: {
           embed: ms(r.timings.embedMs),
@@ -122,8 +160,10 @@ export const queryCommand: CliCommand = {
     const r = result as QueryCommandResult;
     const fmt = (v: number[]) => v.map((x) => x.toFixed(3)).join(', ');
     const lines = [
-      `${JSON.stringify(r.text)}: ${r.boxes.length} box${r.boxes.length === 1 ? '' : 'es'} ` +
-        `(threshold ${r.threshold.toFixed(4)}, ${r.selectedCount} points above it)`,
+      r.confident
+        ? `${JSON.stringify(r.text)}: ${r.boxes.length} box${r.boxes.length === 1 ? '' : 'es'} ` +
+          `(threshold ${r.threshold.toFixed(4)}, ${r.selectedCount} points above it)`
+        : `${JSON.stringify(r.text)}: no confident match: ${r.reason ?? 'nothing stands out'}`,
     ];
     for (const b of r.boxes) {
       lines.push(

@@ -25,4 +25,9 @@ export interface ClipEncoder {
   /** Returns texts.length*D L2-normalised embeddings. */
   embedTexts(texts: string[]): Promise<Float32Array>;
   dispose(): Promise<void>;
+  /**
+   * The words of a text the model has no meaning for, when it can tell (a closed vocabulary such
+   * as the offline encoder's); open-vocabulary models leave this out.
+   */
+  unknownWords?(text: string): string[];
 }

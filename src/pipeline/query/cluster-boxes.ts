@@ -18,7 +18,10 @@ export interface ClusterBoxOptions {
   extentWeights?: Float32Array;
 }
 
-export type ClusterBox = Omit<GroundedBox, 'rank' | 'tokens'>;
+export type ClusterBox = Pick<GroundedBox, 'min' | 'max' | 'score' | 'pointCount'> & {
+  maxScore: number;
+  mass: number;
+};
 
 export function clusterBoxes(
   positions: Float32Array,

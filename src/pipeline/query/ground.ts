@@ -130,6 +130,7 @@ export function groundScores(
     selectedCount: selected.length,
     clusterVoxelSize: clusters.voxelSize,
     boxes,
+    confident: true,
   };
 }
 

@@ -8,6 +8,8 @@ import { QUERY_DEFAULTS } from '../defaults';
 import { platform } from '../platform';
 import type { SceneNormalisation } from '../../tokens/location-tokens';
 import { groundScores, resolveQueryOptions, type QueryOptions } from './ground';
+import { groundScoresOnObjects } from './ground-objects';
+import type { ProposalIndex } from './proposal-grounding';
 import { NegativeSimilarityCache, scorePoints } from './relevancy';
 import { embedQueryText, negativeEmbeddingCache, NegativeEmbeddingCache } from './text-embedding';
 import type { GroundingResult, SimilarityField } from './types';
@@ -18,6 +20,12 @@ export interface QueryScene {
   positions: Float32Array;
   /** The bundle's 3D-LLM normalisation; boxes get location tokens when present. */
   normalisation?: SceneNormalisation;
+  /**
+   * The scene's objects (segmentation proposals over the same points): boxes are objects, and a
+   * query nothing stands out for returns none. Without it, the points above the threshold are
+   * clustered into voxel blobs.
+   */
+  objects?: ProposalIndex;
 }
 
 export interface TextQueryOptions extends Partial<QueryOptions> {
@@ -65,7 +73,19 @@ export async function queryByText(
   const t1 = now();
   const scores = scorePoints(scene.field, query, negatives, resolved, caches.negativeSimilarity);
   const t2 = now();
-  const result = groundScores(scores, scene.positions, resolved);
+  const result = scene.objects
+    ? groundScoresOnObjects(scores, scene.objects, {
+        ...resolved,
+        logistic: resolved.mode === 'lerf',
+      })
+    : groundScores(scores, scene.positions, resolved);
   const t3 = now();
+  // A word the model has no meaning for makes any box a guess: say so instead.
+  const unknown = encoder.unknownWords?.(text) ?? [];
+  if (unknown.length > 0) {
+    result.boxes = [];
+    result.confident = false;
+    result.reason = `the model does not know ${unknown.map((w) => `'${w}'`).join(', ')}`;
+  }
   return { ...result, text, timings: { embedMs: t1 - t0, scoreMs: t2 - t1, groundMs: t3 - t2 } };
 }

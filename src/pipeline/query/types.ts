@@ -19,13 +19,22 @@ export interface GroundedBox {
   rank: number;
   min: [number, number, number];
   max: [number, number, number];
-  /** Mean score of the cluster's points. */
+  /**
+   * The ranking key, shown as is: on proposals, how far the object's scores stand out from its
+   * surroundings (see proposal-grounding.ts); on voxel clusters, the cluster's mean score.
+   */
   score: number;
-  /** Highest score in the cluster. */
-  maxScore: number;
-  /** Ranking key: Σ(score − threshold) over the cluster (confident and large wins). */
-  mass: number;
   pointCount: number;
+  /** The scene object (segmentation proposal), when grounded on proposals... */
+  objectId?: number;
+  /** ...its level... */
+  level?: number;
+  /** ...and its contrast in standard deviations of the scene's scores. */
+  separation?: number;
+  /** Voxel clusters only: the highest score in the cluster. */
+  maxScore?: number;
+  /** Voxel clusters only: their ranking key Σ(score − threshold). */
+  mass?: number;
   /** Location tokens of the box, when the scene normalisation is known. */
   tokens?: string;
 }
@@ -38,6 +47,10 @@ export interface GroundingResult {
   selectedCount: number;
   /** Voxel side (metres) the clustering used. */
   clusterVoxelSize: number;
-  /** Ranked, at most top-k. */
+  /** Ranked, at most top-k; empty when not confident. */
   boxes: GroundedBox[];
+  /** Whether something stands out from the background (always true for voxel clusters). */
+  confident: boolean;
+  /** Why nothing was returned, when not confident. */
+  reason?: string;
 }

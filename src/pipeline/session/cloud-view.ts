@@ -47,6 +47,12 @@ export class CloudView {
     };
   }
 
+  /** Full-cloud integer values (e.g. segment ids) gathered for the points last shown. */
+  displayedInts(values: Int32Array): Int32Array {
+    const level = this.shown ?? { voxelSize: 0, count: values.length };
+    return gatherLevel(level, values, 1, (n) => new Int32Array(n));
+  }
+
   /** Full-cloud values gathered for the points last shown, with their range over finite values. */
   displayed(values: Float32Array): PointScores {
     const level = this.shown ?? { voxelSize: 0, count: values.length };

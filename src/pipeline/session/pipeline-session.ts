@@ -10,7 +10,17 @@ import { defaultModelCache } from '../clip/model-source/model-file-cache';
 import type { ModelSource } from '../clip/model-source/model-source';
 import { preprocessBatch } from '../clip/preprocess/clip-preprocess';
 import type { ClipEncoder } from '../clip/types';
-import { CLIP_MODEL_DEFAULTS, IMAGE_DEFAULTS } from '../defaults';
+import {
+  CLIP_MODEL_DEFAULTS,
+  IMAGE_DEFAULTS,
+  QUERY_DEFAULTS,
+} from '../defaults';
+import { platform } from '../platform';
+import { groundScoresOnObjects } from '../query/ground-objects';
+import type { ProposalIndex } from '../query/proposal-grounding';
+import { sceneObjects } from '../query/scene-objects';
+import type { GroundingResult } from '../query/types';
+import { StructureKind, type SceneSegmentation } from '../segment/types';
 import { UnsupportedError } from '../errors';
 import { write3dLlmExport } from '../features/bundle';
 import { sceneNormalisation } from '../features/voxel-tokens';
@@ -41,7 +51,11 @@ import type {
   ExtractInput,
   ExtractSummary,
   FrameImage,
+  GroundScoresInput,
   ModelCacheInfo,
+  ObjectsReply,
+  SceneObject,
+  StructureName,
   ModelInfo,
   PipelineDefaults,
   PointScores,
@@ -75,6 +89,10 @@ interface OpenScene {
   id: string;
   scene: Scene;
   view: CloudView;
+  /** World up (from the frames or the cloud's shape): segmentation's floor/ceiling axis. */
+  up: [number, number, number];
+  /** The scene's segmentation, computed once (objects(), or the first query). */
+  objects?: { index: ProposalIndex; seconds: number };
   /** Centroid and radius for location tokens (the feature bundle's once extracted). */
   normalisation?: SceneNormalisation;
   extraction?: Extraction;
@@ -154,7 +172,7 @@ export class PipelineSession {
   ): Promise<SceneSummary> {
     await ensureCloud(scene, { signal, onProgress: report });
     const summary = await summarizeScene(id, scene);
-    this.current = { id, scene, view: new CloudView(scene.cloud) };
+    this.current = { id, scene, view: new CloudView(scene.cloud), up: summary.up };
     return summary;
   }
 
@@ -388,11 +406,17 @@ export class PipelineSession {
     const text = String(input.text ?? '').trim();
     if (!text) throw new UnsupportedError('Type a query');
     const negatives = input.negatives?.map((n) => String(n).trim()).filter((n) => n.length > 0);
+    const points = extraction.bundle.positions.length;
+    const objects =
+      input.grounding !== 'clusters' && state.scene.cloud?.positions.length === points
+        ? this.ensureObjects(state)
+        : undefined;
     const result = await queryByText(
       {
         field: extraction.bundle.field,
         positions: extraction.bundle.positions,
         normalisation: state.normalisation,
+        objects,
       },
       encoder,
       text,
@@ -408,22 +432,88 @@ export class PipelineSession {
     const scores = state.view.displayed(result.scores);
     extraction.lastScores = { scores: result.scores, range: [scores.min, scores.max] };
     return {
-      text,
-      threshold: result.threshold,
-      selectedCount: result.selectedCount,
-      boxes: result.boxes.map(({ rank, min, max, score, pointCount, tokens }) => ({
-        rank,
-        min,
-        max,
-        score,
-        pointCount,
-        tokens,
-      })),
-      scores,
+      ...queryReplyOf(text, result, scores),
       timings: {
         embedMs: result.timings.embedMs,
         groundMs: result.timings.scoreMs + result.timings.groundMs,
       },
+    };
+  }
+
+  // --- objects ----------------------------------------------------------------------------
+
+  private ensureObjects(
+    state: OpenScene,
+    work: { signal?: AbortSignal; onProgress?: ProgressCallback } = {},
+  ): ProposalIndex {
+    if (!state.objects) {
+      const cloud = state.scene.cloud;
+      if (!cloud || cloud.positions.length === 0) {
+        throw new UnsupportedError('Finding objects needs a scene with points');
+      }
+      const t0 = platform().now();
+      const index = sceneObjects(cloud, state.up, {}, work);
+      state.objects = { index, seconds: (platform().now() - t0) / 1000 };
+      return index;
+    }
+    return state.objects.index;
+  }
+
+  /** Segments the open scene (once; cancellable) and lists every proposal of every level. */
+  objects(onProgress?: ProgressCallback): Promise<ObjectsReply> {
+    let state: OpenScene;
+    try {
+      state = this.requireScene();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.jobs.run(onProgress, async (signal, report) => {
+      const cached = state.objects !== undefined;
+      const index = this.ensureObjects(state, { signal, onProgress: report });
+      const normalisation = this.normalisation(state);
+      return {
+        ...listObjects(index.segmentation, normalisation),
+        seconds: cached ? 0 : (state.objects?.seconds ?? 0),
+      };
+    });
+  }
+
+  /** Per displayed point: its proposal at `level` (−1 = none); objects() must have run. */
+  segmentIds(level: number): Int32Array {
+    const state = this.requireScene();
+    if (!state.objects) throw new UnsupportedError('Find objects first (Objects panel)');
+    const seg = state.objects.index.segmentation;
+    const l = Math.floor(Number(level));
+    if (!(l >= 0 && l < seg.levelCount)) {
+      throw new UnsupportedError(`Level ${level} does not exist (0–${seg.levelCount - 1})`);
+    }
+    const n = seg.pointCount;
+    return state.view.displayedInts(seg.pointProposals.subarray(l * n, (l + 1) * n));
+  }
+
+  /** Grounds a per-point heatmap from elsewhere on the scene's objects. */
+  async groundScores(input: GroundScoresInput): Promise<QueryReply> {
+    const state = this.requireScene();
+    const scores = input?.scores;
+    const points = (state.scene.cloud?.positions.length ?? 0) / 3;
+    if (!(scores instanceof Float32Array) || scores.length !== points) {
+      throw new UnsupportedError(
+        `Scores must be one float32 per point of the scene (${points}), got ${scores instanceof Float32Array ? scores.length : typeof scores}`,
+      );
+    }
+    const index = this.ensureObjects(state);
+    const t0 = platform().now();
+    const result = groundScoresOnObjects(scores, index, {
+      topK: input.topK ?? QUERY_DEFAULTS.topK,
+      thresholdFraction: QUERY_DEFAULTS.thresholdFraction,
+      thresholdHighQuantile: QUERY_DEFAULTS.thresholdHighQuantile,
+      locationBins: QUERY_DEFAULTS.locationBins,
+      normalisation: this.normalisation(state),
+    });
+    const t1 = platform().now();
+    return {
+      ...queryReplyOf(String(input.label ?? 'scores'), result, state.view.displayed(scores)),
+      timings: { embedMs: 0, groundMs: t1 - t0 },
     };
   }
 
@@ -452,6 +542,65 @@ export class PipelineSession {
     this.model = undefined;
     this.current = undefined;
   }
+}
+
+function queryReplyOf(
+  text: string,
+  result: GroundingResult,
+  scores: PointScores,
+): Omit<QueryReply, 'timings'> {
+  return {
+    text,
+    threshold: result.threshold,
+    selectedCount: result.selectedCount,
+    boxes: result.boxes.map(({ rank, min, max, score, pointCount, tokens, objectId }) => ({
+      rank,
+      min,
+      max,
+      score,
+      pointCount,
+      ...(tokens !== undefined ? { tokens } : {}),
+      ...(objectId !== undefined ? { objectId } : {}),
+    })),
+    confident: result.confident,
+    ...(result.reason !== undefined ? { reason: result.reason } : {}),
+    scores,
+  };
+}
+
+const STRUCTURE_NAMES: Record<number, StructureName | undefined> = {
+  [StructureKind.Floor]: 'floor',
+  [StructureKind.Wall]: 'wall',
+  [StructureKind.Ceiling]: 'ceiling',
+};
+
+/** Every proposal as plain data; the default level is whole objects (one below the top). */
+function listObjects(
+  seg: SceneSegmentation,
+  normalisation: SceneNormalisation,
+): Omit<ObjectsReply, 'seconds'> {
+  const objects: SceneObject[] = [];
+  const b = seg.bounds;
+  for (let p = 0; p < seg.proposalCount; p++) {
+    const min: [number, number, number] = [b[p * 6], b[p * 6 + 1], b[p * 6 + 2]];
+    const max: [number, number, number] = [b[p * 6 + 3], b[p * 6 + 4], b[p * 6 + 5]];
+    const structure = STRUCTURE_NAMES[seg.structure[p]];
+    objects.push({
+      id: p,
+      level: seg.level[p],
+      parent: seg.parent[p],
+      min,
+      max,
+      pointCount: seg.pointOffsets[p + 1] - seg.pointOffsets[p],
+      ...(structure ? { structure } : {}),
+      tokens: encodeBoxToTokens({ min, max }, normalisation),
+    });
+  }
+  return {
+    levelCount: seg.levelCount,
+    objectLevel: Math.max(0, seg.levelCount - 2),
+    objects,
+  };
 }
 
 function checkedImage(p: RgbPixels, index: number): RgbImage {

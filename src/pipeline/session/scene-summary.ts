@@ -30,7 +30,11 @@ export function inferUp(scene: Scene): [number, number, number] {
     }
     return snapToAxis(sum);
   }
-  const p = scene.cloud?.positions;
+  return inferUpOfCloud(scene.cloud?.positions);
+}
+
+/** A room without camera poses is flatter than wide: up is its axis of least extent, pointing +. */
+export function inferUpOfCloud(p: Float32Array | undefined): [number, number, number] {
   if (!p || p.length < 3) return [0, 0, 1];
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];

@@ -140,15 +140,20 @@ export interface QueryInput {
   mode?: 'lerf' | 'cosine';
   /** Cluster voxel side in metres; the default (adapted to the cloud's density) when absent. */
   clusterVoxelSize?: number;
+  /** 'objects' (default): boxes are the scene's segmented objects; 'clusters': voxel blobs. */
+  grounding?: 'objects' | 'clusters';
 }
 
 export interface QueryBox {
   rank: number;
   min: [number, number, number];
   max: [number, number, number];
+  /** The ranking key, shown as is (boxes come in descending score order). */
   score: number;
   pointCount: number;
   tokens?: string;
+  /** The scene object (segmentation proposal) this box is, when grounded on proposals. */
+  objectId?: number;
 }
 
 export interface QueryReply {
@@ -156,10 +161,54 @@ export interface QueryReply {
   threshold: number;
   selectedCount: number;
   boxes: QueryBox[];
+  /**
+   * Whether something separates from the background. When false, `boxes` is empty and `reason`
+   * says why (a word the model does not know, a flat score distribution, nothing seen).
+   */
+  confident: boolean;
+  reason?: string;
   /** Scores of the displayed points (heatmap attribute); range over the seen points. */
   scores: PointScores;
   /** Milliseconds for the text embedding and for scoring + grounding. */
   timings: { embedMs: number; groundMs: number };
+}
+
+/** Grounds a per-point heatmap from elsewhere (another model, GT labels) on the scene's objects. */
+export interface GroundScoresInput {
+  /** One float per point of the scene's cloud, same order; NaN = unseen. */
+  scores: Float32Array;
+  topK?: number;
+  /** A name for the reply's `text` (e.g. the scores file's name). */
+  label?: string;
+}
+
+export type StructureName = 'floor' | 'wall' | 'ceiling';
+
+/** One proposal of the scene's segmentation (a part or a whole object). */
+export interface SceneObject {
+  /** Proposal id (stable for this scene and segmentation options). */
+  id: number;
+  /** 0 = finest parts; the highest level has the largest groups. */
+  level: number;
+  /** The proposal one level up that contains it (−1 at the top). */
+  parent: number;
+  min: [number, number, number];
+  max: [number, number, number];
+  pointCount: number;
+  /** Set when the proposal is scene structure rather than an object. */
+  structure?: StructureName;
+  /** The box's six location tokens. */
+  tokens: string;
+}
+
+export interface ObjectsReply {
+  levelCount: number;
+  /** The level a viewer shows by default: whole objects, not parts. */
+  objectLevel: number;
+  /** Every proposal of every level, by id. */
+  objects: SceneObject[];
+  /** Seconds the segmentation took (0 when it was cached with the scene). */
+  seconds: number;
 }
 
 /** A plain 8-bit RGB image: an input patch for embedImages, or a decoded image. */

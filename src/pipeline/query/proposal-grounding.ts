@@ -1,0 +1,431 @@
+/**
+ * Per-point scores → objects: every proposal of the scene's segmentation is scored by how much
+ * its points stand out from their surroundings, the best level per object is kept, overlapping
+ * duplicates are suppressed, and nothing is returned when nothing stands out.
+ *
+ * The score of a proposal (the ranking key, shown as is):
+ *   contrast = trimmedMean(inside) − trimmedMean(shell),  score = contrast · n / (n + n₀)
+ * where the shell is the points in the proposal's box grown by half its largest side (clamped)
+ * that belong to other proposals of its level, trimmed means cut a share from each end (a few
+ * bleeding or junk points do not move them), and n₀ shrinks the score of proposals with few
+ * seen points. LERF relevancy is a sigmoid that saturates near 1 (0.991 junk vs 0.999 sofa), so
+ * its statistics use logits. Contrast favours the whole object over its parts (a part's shell is
+ * the rest of the object, which scores as high) and over groups with other objects (their inside
+ * mean drops). It follows the "inside vs. surroundings" scoring of mask-based open-vocabulary 3D
+ * grounding (OpenMask3D-style mask scores, with the surroundings as the reference).
+ *
+ * Confidence: a box must stand out by `minSeparation` standard deviations of the scene's scores,
+ * and its inside − shell difference must be significant (`minSignificance` standard errors); if
+ * no proposal does, the result says so instead of drawing boxes.
+ */
+import { PROPOSAL_GROUNDING_DEFAULTS } from '../defaults';
+import { StructureKind, type SceneSegmentation } from '../segment/types';
+import { boxIoU } from './iou';
+import { PointGrid } from './proposal-grounding-grid';
+import { trimmedMean } from './proposal-grounding-stats';
+
+export interface ProposalGroundingOptions {
+  topK: number;
+  /** Scores are sigmoid probabilities (LERF relevancy): statistics on their logits. */
+  logistic: boolean;
+  minSeenPoints: number;
+  minSeenFraction: number;
+  trimFraction: number;
+  shellFraction: number;
+  shellMinM: number;
+  shellMaxM: number;
+  minShellPoints: number;
+  shrinkagePoints: number;
+  minSeparation: number;
+  minSignificance: number;
+  relativeScore: number;
+  parentPreference: number;
+  nmsIoU: number;
+  minBoxSideM: number;
+  flatObjectMinSpanM: number;
+  maxSamplesPerProposal: number;
+  candidateCount: number;
+  /** Diagnostics: every scored candidate, best first, and which were significant. */
+  onScored?: (scored: readonly ProposalBox[], significant: Uint8Array) => void;
+}
+
+export function resolveProposalGroundingOptions(
+  options: Partial<ProposalGroundingOptions> = {},
+): ProposalGroundingOptions {
+  const d = PROPOSAL_GROUNDING_DEFAULTS;
+  const o: ProposalGroundingOptions = { ...d, logistic: false };
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  }
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'number' && !(v >= 0)) {
+      throw new RangeError(`proposal grounding: ${k} must be a non-negative number, got ${v}`);
+    }
+  }
+  o.topK = Math.floor(o.topK);
+  return o;
+}
+
+/** What grounding keeps between queries of one scene: the segmentation and a grid over it. */
+export class ProposalIndex {
+  readonly grid: PointGrid;
+  /** Per proposal: whether it may become a box at all (not structure, not degenerate). */
+  readonly eligible: Uint8Array;
+
+  constructor(
+    readonly positions: Float32Array,
+    readonly segmentation: SceneSegmentation,
+    options: Pick<ProposalGroundingOptions, 'minBoxSideM' | 'flatObjectMinSpanM'> = {
+      minBoxSideM: PROPOSAL_GROUNDING_DEFAULTS.minBoxSideM,
+      flatObjectMinSpanM: PROPOSAL_GROUNDING_DEFAULTS.flatObjectMinSpanM,
+    },
+  ) {
+    const n = positions.length / 3;
+    if (segmentation.pointCount !== n) {
+      throw new RangeError(
+        `the segmentation has ${segmentation.pointCount} points, the scores' cloud ${n}`,
+      );
+    }
+    this.grid = new PointGrid(
+      positions,
+      PROPOSAL_GROUNDING_DEFAULTS.gridCellM,
+      PROPOSAL_GROUNDING_DEFAULTS.gridMaxPoints,
+    );
+    const { proposalCount, structure, bounds } = segmentation;
+    this.eligible = new Uint8Array(proposalCount);
+    for (let p = 0; p < proposalCount; p++) {
+      if (structure[p] !== StructureKind.None) continue;
+      const sides = [0, 1, 2].map((a) => bounds[p * 6 + 3 + a] - bounds[p * 6 + a]);
+      if (!sides.every(Number.isFinite)) continue;
+      this.eligible[p] = isDegenerate(sides, options) ? 0 : 1;
+    }
+  }
+}
+
+/**
+ * A box thinner than `minBoxSideM` on some axis is degenerate (a sliver on a wall, a table leg's
+ * edge) unless its other two sides are both long: a flat object (a rug, a poster).
+ */
+export function isDegenerate(
+  sides: readonly number[],
+  options: Pick<ProposalGroundingOptions, 'minBoxSideM' | 'flatObjectMinSpanM'>,
+): boolean {
+  const sorted = [...sides].sort((a, b) => a - b);
+  if (sorted[0] >= options.minBoxSideM) return false;
+  return !(sorted[1] >= options.flatObjectMinSpanM && sorted[2] >= options.flatObjectMinSpanM);
+}
+
+export interface ProposalBox {
+  /** The proposal (scene object id). */
+  proposal: number;
+  level: number;
+  min: [number, number, number];
+  max: [number, number, number];
+  /** The ranking key (see the module comment). */
+  score: number;
+  /** Trimmed mean score inside and in the shell (on the logit scale for LERF relevancy). */
+  inside: number;
+  surroundings: number;
+  /** Contrast in standard deviations of the scene's scores. */
+  separation: number;
+  pointCount: number;
+  seenCount: number;
+}
+
+export interface ProposalGrounding {
+  /** Ranked by score, at most topK; empty when not confident. */
+  boxes: ProposalBox[];
+  confident: boolean;
+  /** Why nothing was returned (when not confident). */
+  reason?: string;
+  /** Proposals whose surroundings were scored. */
+  candidates: number;
+}
+
+const LOGIT_EPSILON = 1e-7;
+const logit = (p: number) => {
+  const c = Math.min(1 - LOGIT_EPSILON, Math.max(LOGIT_EPSILON, p));
+  return Math.log(c / (1 - c));
+};
+
+export function groundProposals(
+  scores: Float32Array,
+  index: ProposalIndex,
+  options: Partial<ProposalGroundingOptions> = {},
+): ProposalGrounding {
+  const o = resolveProposalGroundingOptions(options);
+  const seg = index.segmentation;
+  const n = seg.pointCount;
+  if (scores.length !== n) {
+    throw new RangeError(`${scores.length} scores for a cloud of ${n} points`);
+  }
+  const value = o.logistic ? (i: number) => logit(scores[i]) : (i: number) => scores[i];
+
+  // Scene statistics over the seen points (one pass; a strided sample for the median).
+  let seen = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (s === s && s !== Infinity && s !== -Infinity) {
+      const v = value(i);
+      seen++;
+      sum += v;
+      sumSq += v * v;
+    }
+  }
+  if (seen === 0) {
+    return {
+      boxes: [],
+      confident: false,
+      reason: 'no point has a score (none was seen)',
+      candidates: 0,
+    };
+  }
+  const sceneMean = sum / seen;
+  const sceneStd = Math.sqrt(Math.max(0, sumSq / seen - sceneMean * sceneMean));
+  const sceneMedian = sampledMedian(scores, value, 65_536);
+  if (!(sceneStd > 1e-6 * Math.max(1, Math.abs(sceneMean)))) {
+    return {
+      boxes: [],
+      confident: false,
+      reason: 'the scores are flat: every seen point scores the same',
+      candidates: 0,
+    };
+  }
+
+  // Inside: a trimmed mean over (a stride of) each eligible proposal's points.
+  const samples = new Float64Array(Math.max(16, o.maxSamplesPerProposal));
+  const proposals = seg.proposalCount;
+  const inside = new Float64Array(proposals).fill(NaN);
+  const insideVar = new Float64Array(proposals);
+  const insideSamples = new Uint32Array(proposals);
+  const seenCount = new Float64Array(proposals);
+  for (let p = 0; p < proposals; p++) {
+    if (!index.eligible[p]) continue;
+    const start = seg.pointOffsets[p];
+    const size = seg.pointOffsets[p + 1] - start;
+    const stride = Math.max(1, Math.ceil(size / samples.length));
+    let m = 0;
+    let visited = 0;
+    for (let k = 0; k < size; k += stride) {
+      visited++;
+      const i = seg.pointIndices[start + k];
+      const s = scores[i];
+      if (s === s && s !== Infinity && s !== -Infinity) samples[m++] = value(i);
+    }
+    const seenHere = (m / Math.max(1, visited)) * size;
+    if (seenHere < o.minSeenPoints || seenHere < o.minSeenFraction * size) continue;
+    seenCount[p] = seenHere;
+    inside[p] = trimmedMean(samples, m, o.trimFraction);
+    insideVar[p] = trimmedVariance(samples, m, o.trimFraction, inside[p]);
+    insideSamples[p] = m;
+  }
+
+  // Candidates: proposals above the scene's median, the most promising first, so only a bounded
+  // number need their surroundings (the part that scales with box volume).
+  const order: number[] = [];
+  for (let p = 0; p < proposals; p++) if (inside[p] > sceneMedian) order.push(p);
+  const prior = (p: number) => (inside[p] - sceneMedian) * shrink(seenCount[p], o);
+  order.sort((a, b) => prior(b) - prior(a));
+  const candidates = order.slice(0, Math.max(o.topK, o.candidateCount));
+
+  const scored: ProposalBox[] = [];
+  const significant = new Uint8Array(proposals);
+  for (const p of candidates) {
+    const level = seg.level[p];
+    const shell = shellStats(scores, value, index, p, level, samples, o);
+    const surroundings = shell.count >= o.minShellPoints ? shell.mean : sceneMedian;
+    const contrast = inside[p] - surroundings;
+    const standardError = Math.sqrt(
+      insideVar[p] / Math.max(1, insideSamples[p]) +
+        (shell.count >= o.minShellPoints ? shell.variance / shell.count : 0),
+    );
+    const significance = contrast / Math.max(standardError, 1e-12);
+    const separation = contrast / sceneStd;
+    if (separation >= o.minSeparation && significance >= o.minSignificance) significant[p] = 1;
+    const b = seg.bounds;
+    scored.push({
+      proposal: p,
+      level,
+      min: [b[p * 6], b[p * 6 + 1], b[p * 6 + 2]],
+      max: [b[p * 6 + 3], b[p * 6 + 4], b[p * 6 + 5]],
+      score: contrast * shrink(seenCount[p], o),
+      inside: inside[p],
+      surroundings,
+      separation,
+      pointCount: seg.pointOffsets[p + 1] - seg.pointOffsets[p],
+      seenCount: Math.round(seenCount[p]),
+    });
+  }
+  scored.sort((a, b) => b.score - a.score || a.proposal - b.proposal);
+  if (o.onScored) o.onScored(scored, significant);
+
+  // One box per object: the best-scoring level wins, its ancestors and descendants are out, and
+  // boxes overlapping a better one are duplicates.
+  const blocked = new Uint8Array(proposals);
+  const byProposal = new Map(scored.map((b) => [b.proposal, b]));
+  const kept: ProposalBox[] = [];
+  for (const first of scored) {
+    if (kept.length >= o.topK) break;
+    if (!significant[first.proposal] || blocked[first.proposal]) continue;
+    if (kept.length > 0 && first.score < o.relativeScore * kept[0].score) break;
+    if (hasAncestorIn(seg.parent, first.proposal, blocked)) continue;
+    const box = wholestAncestor(first, byProposal, significant, scores, value, seg, samples, o);
+    if (blocked[box.proposal] || kept.some((k) => boxIoU(k, box) > o.nmsIoU)) continue;
+    kept.push(box);
+    blocked[box.proposal] = 1;
+    for (let a = seg.parent[box.proposal]; a >= 0; a = seg.parent[a]) blocked[a] = 1;
+  }
+  if (kept.length === 0) {
+    const best = scored[0];
+    return {
+      boxes: [],
+      confident: false,
+      reason: best
+        ? `nothing stands out from its surroundings (best: ${best.separation.toFixed(2)} standard deviations of the scene's scores; ${o.minSeparation} needed)`
+        : 'no object scores above the scene median',
+      candidates: candidates.length,
+    };
+  }
+  return { boxes: kept, confident: true, candidates: candidates.length };
+}
+
+/**
+ * A face of an object (a TV's screen without its sides) scores about as high as the object: the
+ * coarser proposal wins when the points it adds score like the finer one (their trimmed mean at
+ * least `preference` of the way from the surroundings to the finer one's inside). Testing what
+ * is added, not the whole, keeps a minority of another object (a TV on a cabinet) from hiding in
+ * the trimmed mean; points no view saw never justify growing. Ancestors with the same points (a
+ * segment unchanged across levels) are passed through.
+ */
+function wholestAncestor(
+  box: ProposalBox,
+  byProposal: Map<number, ProposalBox>,
+  significant: Uint8Array,
+  scores: Float32Array,
+  value: (i: number) => number,
+  seg: SceneSegmentation,
+  samples: Float64Array,
+  o: ProposalGroundingOptions,
+): ProposalBox {
+  let best = box;
+  const size = (p: number) => seg.pointOffsets[p + 1] - seg.pointOffsets[p];
+  for (let a = seg.parent[box.proposal]; a >= 0; a = seg.parent[a]) {
+    if (size(a) === size(best.proposal)) {
+      const same = byProposal.get(a);
+      if (same && significant[a]) best = same;
+      continue;
+    }
+    const ancestor = byProposal.get(a);
+    if (!ancestor || !significant[a]) break;
+    const added = addedPartMean(scores, value, seg, a, best.proposal, samples, o);
+    if (!(added.seen >= o.minSeenPoints)) break;
+    const contrast = best.inside - best.surroundings;
+    if (added.mean - best.surroundings < o.parentPreference * contrast) break;
+    best = ancestor;
+  }
+  return best;
+}
+
+/** Trimmed mean of the seen points of `ancestor` that are not in `part` (a strided sample). */
+function addedPartMean(
+  scores: Float32Array,
+  value: (i: number) => number,
+  seg: SceneSegmentation,
+  ancestor: number,
+  part: number,
+  samples: Float64Array,
+  o: ProposalGroundingOptions,
+): { mean: number; seen: number } {
+  const start = seg.pointOffsets[ancestor];
+  const size = seg.pointOffsets[ancestor + 1] - start;
+  const addedCount = size - (seg.pointOffsets[part + 1] - seg.pointOffsets[part]);
+  const stride = Math.max(1, Math.floor(addedCount / samples.length));
+  const offset = seg.level[part] * seg.pointCount;
+  let m = 0;
+  let k = 0;
+  let visited = 0;
+  for (let j = 0; j < size && m < samples.length; j++) {
+    const i = seg.pointIndices[start + j];
+    if (seg.pointProposals[offset + i] === part) continue;
+    if (k++ % stride !== 0) continue;
+    visited++;
+    const s = scores[i];
+    if (s === s && s !== Infinity && s !== -Infinity) samples[m++] = value(i);
+  }
+  if (m === 0) return { mean: NaN, seen: 0 };
+  return { mean: trimmedMean(samples, m, o.trimFraction), seen: (m / visited) * addedCount };
+}
+
+function shrink(seenPoints: number, o: ProposalGroundingOptions): number {
+  return seenPoints / (seenPoints + o.shrinkagePoints);
+}
+
+/** Whether any ancestor of p (not p itself) is marked: a descendant of a kept box. */
+function hasAncestorIn(parent: Int32Array, p: number, marked: Uint8Array): boolean {
+  for (let a = parent[p]; a >= 0; a = parent[a]) if (marked[a]) return true;
+  return false;
+}
+
+/** Seen points in the grown box that belong to other proposals of the level. */
+function shellStats(
+  scores: Float32Array,
+  value: (i: number) => number,
+  index: ProposalIndex,
+  p: number,
+  level: number,
+  samples: Float64Array,
+  o: ProposalGroundingOptions,
+): { mean: number; variance: number; count: number } {
+  const seg = index.segmentation;
+  const b = seg.bounds;
+  let largest = 0;
+  for (let a = 0; a < 3; a++) largest = Math.max(largest, b[p * 6 + 3 + a] - b[p * 6 + a]);
+  const grow = Math.min(o.shellMaxM, Math.max(o.shellMinM, o.shellFraction * largest));
+  const min = [b[p * 6] - grow, b[p * 6 + 1] - grow, b[p * 6 + 2] - grow];
+  const max = [b[p * 6 + 3] + grow, b[p * 6 + 4] + grow, b[p * 6 + 5] + grow];
+  const labels = seg.pointProposals;
+  const offset = level * seg.pointCount;
+  let m = 0;
+  index.grid.forEachInBox(
+    min,
+    max,
+    (i) => {
+      if (m >= samples.length || labels[offset + i] === p) return;
+      const s = scores[i];
+      if (s === s && s !== Infinity && s !== -Infinity) samples[m++] = value(i);
+    },
+    // The box holds the proposal's own points too: visit enough to fill the sample with others.
+    samples.length * 4,
+  );
+  if (m === 0) return { mean: NaN, variance: 0, count: 0 };
+  const mean = trimmedMean(samples, m, o.trimFraction);
+  return { mean, variance: trimmedVariance(samples, m, o.trimFraction, mean), count: m };
+}
+
+/** Variance of the kept (trimmed) values; `values[0..n)` are already sorted by trimmedMean. */
+function trimmedVariance(values: Float64Array, n: number, trim: number, mean: number): number {
+  if (n < 2) return 0;
+  const cut = Math.min(Math.floor(n * Math.max(0, Math.min(0.49, trim))), Math.floor((n - 1) / 2));
+  let ss = 0;
+  for (let i = cut; i < n - cut; i++) ss += (values[i] - mean) * (values[i] - mean);
+  return ss / Math.max(1, n - 2 * cut - 1);
+}
+
+function sampledMedian(
+  scores: Float32Array,
+  value: (i: number) => number,
+  maxSamples: number,
+): number {
+  const stride = Math.max(1, Math.ceil(scores.length / maxSamples));
+  const sample = new Float64Array(Math.ceil(scores.length / stride));
+  let m = 0;
+  for (let i = 0; i < scores.length; i += stride) {
+    const s = scores[i];
+    if (s === s && s !== Infinity && s !== -Infinity) sample[m++] = value(i);
+  }
+  if (m === 0) return NaN;
+  const part = sample.subarray(0, m).sort();
+  return m % 2 === 1 ? part[(m - 1) / 2] : 0.5 * (part[m / 2 - 1] + part[m / 2]);
+}
