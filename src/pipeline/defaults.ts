@@ -292,7 +292,7 @@ export const PROPOSAL_GROUNDING_DEFAULTS = {
    * The coarser of two nested proposals wins while it scores at least this share of the finer
    * one's score: an object over its faces (a TV's screen without its sides).
    */
-  parentPreference: 0.5,
+  parentPreference: 0.3,
   /** Non-maximum suppression: a box overlapping a better one by more than this IoU is dropped. */
   nmsIoU: 0.5,
   /** A box side thinner than this (metres) is degenerate... */

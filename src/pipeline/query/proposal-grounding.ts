@@ -184,7 +184,10 @@ export function groundProposals(
   }
   const sceneMean = sum / seen;
   const sceneStd = Math.sqrt(Math.max(0, sumSq / seen - sceneMean * sceneMean));
-  const sceneMedian = sampledMedian(scores, value, 65_536);
+  const { median: sceneMedian, mad } = sampledMedian(scores, value, 65_536);
+  // The scale separation is measured in: the robust spread (1.4826 MAD) of the seen points, so
+  // a large matching object does not inflate it; the plain deviation where half the points tie.
+  const sceneScale = mad > 0 ? 1.4826 * mad : sceneStd;
   if (!(sceneStd > 1e-6 * Math.max(1, Math.abs(sceneMean)))) {
     return {
       boxes: [],
@@ -242,7 +245,7 @@ export function groundProposals(
         (shell.count >= o.minShellPoints ? shell.variance / shell.count : 0),
     );
     const significance = contrast / Math.max(standardError, 1e-12);
-    const separation = contrast / sceneStd;
+    const separation = contrast / sceneScale;
     if (separation >= o.minSeparation && significance >= o.minSignificance) significant[p] = 1;
     const b = seg.bounds;
     scored.push({
@@ -265,14 +268,17 @@ export function groundProposals(
   // boxes overlapping a better one are duplicates.
   const blocked = new Uint8Array(proposals);
   const byProposal = new Map(scored.map((b) => [b.proposal, b]));
+  const context = { scores, value, seg, samples, o };
   const kept: ProposalBox[] = [];
   for (const first of scored) {
     if (kept.length >= o.topK) break;
     if (!significant[first.proposal] || blocked[first.proposal]) continue;
     if (kept.length > 0 && first.score < o.relativeScore * kept[0].score) break;
     if (hasAncestorIn(seg.parent, first.proposal, blocked)) continue;
-    const box = wholestAncestor(first, byProposal, significant, scores, value, seg, samples, o);
-    if (blocked[box.proposal] || kept.some((k) => boxIoU(k, box) > o.nmsIoU)) continue;
+    const box = settleLevel(first, byProposal, context);
+    if (!significant[box.proposal] || blocked[box.proposal]) continue;
+    if (hasAncestorIn(seg.parent, box.proposal, blocked)) continue;
+    if (kept.some((k) => boxIoU(k, box) > o.nmsIoU)) continue;
     kept.push(box);
     blocked[box.proposal] = 1;
     for (let a = seg.parent[box.proposal]; a >= 0; a = seg.parent[a]) blocked[a] = 1;
@@ -291,41 +297,75 @@ export function groundProposals(
   return { boxes: kept, confident: true, candidates: candidates.length };
 }
 
+interface LevelContext {
+  scores: Float32Array;
+  value: (i: number) => number;
+  seg: SceneSegmentation;
+  samples: Float64Array;
+  o: ProposalGroundingOptions;
+}
+
 /**
- * A face of an object (a TV's screen without its sides) scores about as high as the object: the
- * coarser proposal wins when the points it adds score like the finer one (their trimmed mean at
- * least `preference` of the way from the surroundings to the finer one's inside). Testing what
- * is added, not the whole, keeps a minority of another object (a TV on a cabinet) from hiding in
- * the trimmed mean; points no view saw never justify growing. Ancestors with the same points (a
- * segment unchanged across levels) are passed through.
+ * The level that is the object. A group's surroundings are clean (the room), so a group of a
+ * matching object and its neighbours can outscore the object; a face of an object (a TV's
+ * screen without its sides) scores about as high as the object. Both are settled by what the
+ * coarser proposal adds to the finer one: it is justified when the added points score like the
+ * finer one, i.e. their trimmed mean is at least `parentPreference` of the way from the coarser
+ * one's surroundings to the finer one's inside. Testing what is added, not the whole, keeps a
+ * minority of another object (a TV on a cabinet) from hiding in a trimmed mean; points no view
+ * saw never justify growing. From the best-scoring proposal: down to its hottest part while the
+ * rest is not justified, then up while what each ancestor adds is.
  */
-function wholestAncestor(
-  box: ProposalBox,
+function settleLevel(
+  first: ProposalBox,
   byProposal: Map<number, ProposalBox>,
-  significant: Uint8Array,
-  scores: Float32Array,
-  value: (i: number) => number,
-  seg: SceneSegmentation,
-  samples: Float64Array,
-  o: ProposalGroundingOptions,
+  c: LevelContext,
 ): ProposalBox {
-  let best = box;
+  const { seg } = c;
+  let current = first;
+  for (;;) {
+    let part: ProposalBox | undefined;
+    for (const candidate of byProposal.values()) {
+      if (candidate.inside <= current.inside) continue;
+      if (!isAncestor(seg.parent, current.proposal, candidate.proposal)) continue;
+      if (!part || candidate.score > part.score) part = candidate;
+    }
+    if (!part || justified(current, part, c)) break;
+    current = part;
+  }
   const size = (p: number) => seg.pointOffsets[p + 1] - seg.pointOffsets[p];
-  for (let a = seg.parent[box.proposal]; a >= 0; a = seg.parent[a]) {
-    if (size(a) === size(best.proposal)) {
-      const same = byProposal.get(a);
-      if (same && significant[a]) best = same;
+  for (let a = seg.parent[current.proposal]; a >= 0; a = seg.parent[a]) {
+    const ancestor = byProposal.get(a);
+    if (size(a) === size(current.proposal)) {
+      if (ancestor) current = ancestor;
       continue;
     }
-    const ancestor = byProposal.get(a);
-    if (!ancestor || !significant[a]) break;
-    const added = addedPartMean(scores, value, seg, a, best.proposal, samples, o);
-    if (!(added.seen >= o.minSeenPoints)) break;
-    const contrast = best.inside - best.surroundings;
-    if (added.mean - best.surroundings < o.parentPreference * contrast) break;
-    best = ancestor;
+    if (!ancestor || !justified(ancestor, current, c)) break;
+    current = ancestor;
   }
-  return best;
+  return current;
+}
+
+/** Whether `group` (an ancestor of `part`) adds points that score like `part`. */
+function justified(group: ProposalBox, part: ProposalBox, c: LevelContext): boolean {
+  const added = addedPartMean(
+    c.scores,
+    c.value,
+    c.seg,
+    group.proposal,
+    part.proposal,
+    c.samples,
+    c.o,
+  );
+  if (!(added.seen >= c.o.minSeenPoints)) return false;
+  const reference = group.surroundings;
+  return added.mean - reference >= c.o.parentPreference * (part.inside - reference);
+}
+
+/** Whether `ancestor` is a (strict) ancestor of `p`. */
+function isAncestor(parent: Int32Array, ancestor: number, p: number): boolean {
+  for (let a = parent[p]; a >= 0; a = parent[a]) if (a === ancestor) return true;
+  return false;
 }
 
 /** Trimmed mean of the seen points of `ancestor` that are not in `part` (a strided sample). */
@@ -417,7 +457,7 @@ function sampledMedian(
   scores: Float32Array,
   value: (i: number) => number,
   maxSamples: number,
-): number {
+): { median: number; mad: number } {
   const stride = Math.max(1, Math.ceil(scores.length / maxSamples));
   const sample = new Float64Array(Math.ceil(scores.length / stride));
   let m = 0;
@@ -425,7 +465,14 @@ function sampledMedian(
     const s = scores[i];
     if (s === s && s !== Infinity && s !== -Infinity) sample[m++] = value(i);
   }
-  if (m === 0) return NaN;
-  const part = sample.subarray(0, m).sort();
-  return m % 2 === 1 ? part[(m - 1) / 2] : 0.5 * (part[m / 2 - 1] + part[m / 2]);
+  if (m === 0) return { median: NaN, mad: 0 };
+  const part = sample.subarray(0, m);
+  const median = medianOfSorted(part.sort());
+  for (let k = 0; k < m; k++) part[k] = Math.abs(part[k] - median);
+  return { median, mad: medianOfSorted(part.sort()) };
+}
+
+function medianOfSorted(v: Float64Array): number {
+  const m = v.length;
+  return m % 2 === 1 ? v[(m - 1) / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }

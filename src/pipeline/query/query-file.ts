@@ -1,7 +1,10 @@
 /**
- * Grounding query files: `{ "queries": [{ "text", "targetId", "label"?, "colorName"? }, ...] }`
- * or a bare array of the same objects (the demo room ships `scenes/demo-room.queries.json`).
- * Bad input → ParseError naming the file and the line.
+ * Grounding query files: `{ "queries": [{ "text", "targetId", "targetIds"?, "label"?,
+ * "colorName"? }, ...] }` or a bare array of the same objects (the demo room ships
+ * `scenes/demo-room.queries.json`, the cluttered room `scenes/cluttered-room.queries.json`).
+ * Bad input → ParseError naming the file, the line and the query's index. Ids are checked for
+ * shape only (integers, no repeats, at most MAX_TARGET_IDS); whether the scene has them is the
+ * evaluation's business (evaluate.ts reports an unknown id on its query).
  */
 import { ParseError } from '../errors';
 
@@ -9,12 +12,19 @@ export interface GroundingQuery {
   text: string;
   /** Id of the ground-truth object (scene.objects[].id). */
   targetId: number;
+  /**
+   * Every GT object the query refers to, when more than one (two 'orange' chairs): each must be
+   * found by its own box. Includes targetId; without it the target is targetId alone.
+   */
+  targetIds?: number[];
   label?: string;
   colorName?: string;
 }
 
 /** A query text longer than this is not a query (CLIP reads 77 tokens anyway). */
 const MAX_QUERY_TEXT = 1000;
+/** More targets than this is not one referring expression (a scene has tens of objects). */
+export const MAX_TARGET_IDS = 64;
 
 export function parseQueryFile(bytes: Uint8Array, file: string): GroundingQuery[] {
   let text: string;
@@ -55,13 +65,37 @@ function readQuery(item: unknown, index: number, text: string, file: string): Gr
     throw fail(`"text" is longer than ${MAX_QUERY_TEXT} characters`);
   if (typeof q.targetId !== 'number' || !Number.isSafeInteger(q.targetId))
     throw fail('"targetId" must be an integer');
+  let targetIds: number[] | undefined;
+  if (q.targetIds !== undefined) {
+    const ids = q.targetIds;
+    if (!Array.isArray(ids) || ids.length === 0)
+      throw fail('"targetIds" must be a non-empty array of integers');
+    if (ids.length > MAX_TARGET_IDS)
+      throw fail(`"targetIds" lists ${ids.length} ids, more than ${MAX_TARGET_IDS}`);
+    const bad = ids.findIndex((v) => typeof v !== 'number' || !Number.isSafeInteger(v));
+    if (bad >= 0)
+      throw fail(`"targetIds"[${bad}] must be an integer, not ${describeValue(ids[bad])}`);
+    const twice = ids.findIndex((v, i) => ids.indexOf(v) !== i);
+    if (twice >= 0) throw fail(`"targetIds" lists the id ${String(ids[twice])} twice`);
+    if (!ids.includes(q.targetId))
+      throw fail(`"targetIds" must include "targetId" (${q.targetId})`);
+    targetIds = ids as number[];
+  }
   for (const key of ['label', 'colorName'] as const) {
     if (q[key] !== undefined && typeof q[key] !== 'string') throw fail(`"${key}" must be a string`);
   }
   const query: GroundingQuery = { text: q.text, targetId: q.targetId };
+  if (targetIds) query.targetIds = [...targetIds];
   if (typeof q.label === 'string') query.label = q.label;
   if (typeof q.colorName === 'string') query.colorName = q.colorName;
   return query;
+}
+
+/** A short, safe rendering of a rejected JSON value for an error message. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v);
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return Array.isArray(v) ? 'an array' : 'an object';
 }
 
 /** Line of the n-th `"text"` key: good enough to point a person at the right query. */
