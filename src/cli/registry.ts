@@ -4,7 +4,9 @@ import { embedTextCommand } from './commands/embed-text';
 import { evalCommand } from './commands/eval';
 import { export3dLlmCommand } from './commands/export-3dllm';
 import { extractCommand } from './commands/extract';
+import { groundCommand } from './commands/ground';
 import { infoCommand } from './commands/info';
+import { objectsCommand } from './commands/objects';
 import { queryCommand } from './commands/query';
 import { tokenizeCommand } from './commands/tokenize';
 import { tokensCommand } from './commands/tokens';
@@ -16,7 +18,9 @@ export const COMMANDS: CliCommand[] = [
   evalCommand,
   export3dLlmCommand,
   extractCommand,
+  groundCommand,
   infoCommand,
+  objectsCommand,
   queryCommand,
   tokenizeCommand,
   tokensCommand,

@@ -295,6 +295,11 @@ export const PROPOSAL_GROUNDING_DEFAULTS = {
   parentPreference: 0.3,
   /** Non-maximum suppression: a box overlapping a better one by more than this IoU is dropped. */
   nmsIoU: 0.5,
+  /**
+   * A box with more than this share of its volume inside a better box is dropped: a fragment of
+   * that object (a leg cut off from its table), not another object.
+   */
+  maxContainedShare: 0.5,
   /** A box side thinner than this (metres) is degenerate... */
   minBoxSideM: 0.03,
   /** ...unless the other two sides are both at least this long (a flat object: a rug, a poster). */

@@ -74,13 +74,23 @@ export function objectsOfScene(scene: Scene, positions: Float32Array, io: CliIo)
       `${scene.name}: the features' points are not the scene's cloud; pass --grounding clusters`,
     );
   }
-  return sceneObjects(cloud, inferUp(scene), {}, { onProgress: (p) => io.progress(progressLine(p)) });
+  return sceneObjects(
+    cloud,
+    inferUp(scene),
+    {},
+    { onProgress: (p) => io.progress(progressLine(p)) },
+  );
 }
 
 /** The objects of a bundle's own points (its positions and colours; up from the cloud's shape). */
 export function objectsOfBundle(bundle: FeatureBundle, io: CliIo): ProposalIndex {
   const cloud = { positions: bundle.positions, colors: bundle.colors };
-  return sceneObjects(cloud, inferUpOfCloud(bundle.positions), {}, { onProgress: (p) => io.progress(progressLine(p)) });
+  return sceneObjects(
+    cloud,
+    inferUpOfCloud(bundle.positions),
+    {},
+    { onProgress: (p) => io.progress(progressLine(p)) },
+  );
 }
 
 /** The model a bundle was made with, unless --model says otherwise. */

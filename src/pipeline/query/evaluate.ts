@@ -188,7 +188,8 @@ export interface TargetMatching {
  * Bottleneck assignment of targets (rows) to boxes (columns) of an IoU matrix: the one-to-one
  * matching of every target whose smallest IoU is largest, found by a binary search over the
  * matrix's values with an augmenting-path matching (Kuhn) at each threshold. Deterministic:
- * targets are tried in row order, boxes in column (rank) order. When no matching covers every
+ * targets are tried in row order, each takes the first free usable box in column (rank) order
+ * and only re-routes earlier targets when none is free. When no matching covers every
  * target with IoU > 0, `boxOf` is a maximum matching over the positive entries and the
  * bottleneck is 0. Sizes are small (T targets × T boxes), so O(T⁴ log T) is nothing.
  */
@@ -201,9 +202,18 @@ export function matchTargets(iou: readonly (readonly number[])[]): TargetMatchin
   };
   const matchAt = (threshold: number): (number | undefined)[] => {
     const targetOf: (number | undefined)[] = new Array(cols).fill(undefined);
+    const usable = (t: number, b: number) => at(t, b) >= threshold && at(t, b) > 0;
     const augment = (t: number, seen: boolean[]): boolean => {
+      // A free box first (in rank order), so a target only displaces another when it must.
       for (let b = 0; b < cols; b++) {
-        if (seen[b] || !(at(t, b) >= threshold && at(t, b) > 0)) continue;
+        if (targetOf[b] === undefined && !seen[b] && usable(t, b)) {
+          seen[b] = true;
+          targetOf[b] = t;
+          return true;
+        }
+      }
+      for (let b = 0; b < cols; b++) {
+        if (seen[b] || !usable(t, b)) continue;
         seen[b] = true;
         const other = targetOf[b];
         if (other === undefined || augment(other, seen)) {
@@ -225,12 +235,12 @@ export function matchTargets(iou: readonly (readonly number[])[]): TargetMatchin
     .filter((v) => v > 0)
     .sort((a, b) => b - a);
   // Largest threshold with a complete matching: the first complete one in descending order.
-  let lo = 0;
-  let hi = values.length; // values[hi] is the smallest threshold known to work (none yet)
   if (rows === 0 || rows > cols || !complete(matchAt(values[values.length - 1] ?? Infinity))) {
     return { boxOf: matchAt(0), bottleneck: 0 };
   }
-  hi = values.length - 1;
+  // values[hi] is the smallest-index threshold known to give a complete matching.
+  let lo = 0;
+  let hi = values.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (complete(matchAt(values[mid]))) hi = mid;

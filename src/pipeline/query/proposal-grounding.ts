@@ -41,6 +41,7 @@ export interface ProposalGroundingOptions {
   relativeScore: number;
   parentPreference: number;
   nmsIoU: number;
+  maxContainedShare: number;
   minBoxSideM: number;
   flatObjectMinSpanM: number;
   maxSamplesPerProposal: number;
@@ -279,6 +280,8 @@ export function groundProposals(
     if (!significant[box.proposal] || blocked[box.proposal]) continue;
     if (hasAncestorIn(seg.parent, box.proposal, blocked)) continue;
     if (kept.some((k) => boxIoU(k, box) > o.nmsIoU)) continue;
+    // A fragment inside a kept box (a leg the segmentation cut off its table) is that object.
+    if (kept.some((k) => containedShare(box, k) > o.maxContainedShare)) continue;
     kept.push(box);
     blocked[box.proposal] = 1;
     for (let a = seg.parent[box.proposal]; a >= 0; a = seg.parent[a]) blocked[a] = 1;
@@ -336,10 +339,8 @@ function settleLevel(
   const size = (p: number) => seg.pointOffsets[p + 1] - seg.pointOffsets[p];
   for (let a = seg.parent[current.proposal]; a >= 0; a = seg.parent[a]) {
     const ancestor = byProposal.get(a);
-    if (size(a) === size(current.proposal)) {
-      if (ancestor) current = ancestor;
-      continue;
-    }
+    // The same points one level up (a segment unchanged): the finer id stands for both.
+    if (size(a) === size(current.proposal)) continue;
     if (!ancestor || !justified(ancestor, current, c)) break;
     current = ancestor;
   }
@@ -396,6 +397,20 @@ function addedPartMean(
   }
   if (m === 0) return { mean: NaN, seen: 0 };
   return { mean: trimmedMean(samples, m, o.trimFraction), seen: (m / visited) * addedCount };
+}
+
+/** The share of `inner`'s volume inside `outer` (0 for a degenerate inner box). */
+export function containedShare(inner: ProposalBox, outer: ProposalBox): number {
+  let inter = 1;
+  let volume = 1;
+  for (let a = 0; a < 3; a++) {
+    inter *= Math.max(
+      0,
+      Math.min(inner.max[a], outer.max[a]) - Math.max(inner.min[a], outer.min[a]),
+    );
+    volume *= Math.max(0, inner.max[a] - inner.min[a]);
+  }
+  return volume > 0 ? inter / volume : 0;
 }
 
 function shrink(seenPoints: number, o: ProposalGroundingOptions): number {

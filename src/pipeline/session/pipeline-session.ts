@@ -10,17 +10,12 @@ import { defaultModelCache } from '../clip/model-source/model-file-cache';
 import type { ModelSource } from '../clip/model-source/model-source';
 import { preprocessBatch } from '../clip/preprocess/clip-preprocess';
 import type { ClipEncoder } from '../clip/types';
-import {
-  CLIP_MODEL_DEFAULTS,
-  IMAGE_DEFAULTS,
-  QUERY_DEFAULTS,
-} from '../defaults';
+import { CLIP_MODEL_DEFAULTS, IMAGE_DEFAULTS, QUERY_DEFAULTS } from '../defaults';
 import { platform } from '../platform';
 import { groundScoresOnObjects } from '../query/ground-objects';
 import type { ProposalIndex } from '../query/proposal-grounding';
 import { sceneObjects } from '../query/scene-objects';
 import type { GroundingResult } from '../query/types';
-import { StructureKind, type SceneSegmentation } from '../segment/types';
 import { UnsupportedError } from '../errors';
 import { write3dLlmExport } from '../features/bundle';
 import { sceneNormalisation } from '../features/voxel-tokens';
@@ -35,6 +30,7 @@ import { ensureCloud } from '../scene/reconstruct';
 import type { RgbImage, Scene } from '../scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalisation } from '../../tokens';
 import { CloudView } from './cloud-view';
+import { listSceneObjects } from './object-list';
 import { pipelineDefaults } from './defaults-reply';
 import {
   extractBundle,
@@ -54,8 +50,6 @@ import type {
   GroundScoresInput,
   ModelCacheInfo,
   ObjectsReply,
-  SceneObject,
-  StructureName,
   ModelInfo,
   PipelineDefaults,
   PointScores,
@@ -472,7 +466,7 @@ export class PipelineSession {
       const index = this.ensureObjects(state, { signal, onProgress: report });
       const normalisation = this.normalisation(state);
       return {
-        ...listObjects(index.segmentation, normalisation),
+        ...listSceneObjects(index.segmentation, normalisation),
         seconds: cached ? 0 : (state.objects?.seconds ?? 0),
       };
     });
@@ -565,41 +559,6 @@ function queryReplyOf(
     confident: result.confident,
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     scores,
-  };
-}
-
-const STRUCTURE_NAMES: Record<number, StructureName | undefined> = {
-  [StructureKind.Floor]: 'floor',
-  [StructureKind.Wall]: 'wall',
-  [StructureKind.Ceiling]: 'ceiling',
-};
-
-/** Every proposal as plain data; the default level is whole objects (one below the top). */
-function listObjects(
-  seg: SceneSegmentation,
-  normalisation: SceneNormalisation,
-): Omit<ObjectsReply, 'seconds'> {
-  const objects: SceneObject[] = [];
-  const b = seg.bounds;
-  for (let p = 0; p < seg.proposalCount; p++) {
-    const min: [number, number, number] = [b[p * 6], b[p * 6 + 1], b[p * 6 + 2]];
-    const max: [number, number, number] = [b[p * 6 + 3], b[p * 6 + 4], b[p * 6 + 5]];
-    const structure = STRUCTURE_NAMES[seg.structure[p]];
-    objects.push({
-      id: p,
-      level: seg.level[p],
-      parent: seg.parent[p],
-      min,
-      max,
-      pointCount: seg.pointOffsets[p + 1] - seg.pointOffsets[p],
-      ...(structure ? { structure } : {}),
-      tokens: encodeBoxToTokens({ min, max }, normalisation),
-    });
-  }
-  return {
-    levelCount: seg.levelCount,
-    objectLevel: Math.max(0, seg.levelCount - 2),
-    objects,
   };
 }
 

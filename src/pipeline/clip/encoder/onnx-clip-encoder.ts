@@ -16,6 +16,7 @@ import {
   type OrtRuntimeOptions,
 } from './ort-runtime';
 import { checkSessionContract, type CheckedSession } from './session-contract';
+import { ClosedVocabulary, type ClosedVocabularySpec } from '../tokenizer/closed-vocabulary';
 
 export const CLIP_IMAGE_SIDE = 224;
 
@@ -32,6 +33,8 @@ export interface OnnxClipEncoderOptions extends OrtRuntimeOptions {
   executionProviders?: string[];
   /** Largest batch per session.run (bigger inputs are split). */
   maxBatch?: number;
+  /** The model's declared closed vocabulary (config.json), for unknownWords. */
+  closedVocabulary?: ClosedVocabularySpec;
 }
 
 /** Raw (unnormalised) embeddings and the norms the L2 normalisation divided by. */
@@ -87,6 +90,19 @@ export class OnnxClipEncoder implements ClipEncoder {
     this.endId = options.endId;
     this.visionFile = options.vision.file;
     this.textFile = options.text.file;
+    this.closedVocabulary = options.closedVocabulary
+      ? new ClosedVocabulary(options.closedVocabulary)
+      : undefined;
+  }
+
+  private readonly closedVocabulary?: ClosedVocabulary;
+
+  /**
+   * The words of `text` outside the model's declared closed vocabulary (stop words aside); []
+   * for a model that declares none (CLIP: open vocabulary).
+   */
+  unknownWords(text: string): string[] {
+    return this.closedVocabulary?.unknownWords(text) ?? [];
   }
 
   private readonly endId?: number;

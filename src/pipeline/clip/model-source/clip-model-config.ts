@@ -4,6 +4,7 @@
  */
 import { CLIP_PREPROCESS_DEFAULTS, CLIP_TOKENIZER_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
+import { parseClosedVocabulary, type ClosedVocabularySpec } from '../tokenizer/closed-vocabulary';
 
 export interface ClipModelConfig {
   modelId: string;
@@ -17,6 +18,8 @@ export interface ClipModelConfig {
   imageSize: number;
   imageMean: readonly number[];
   imageStd: readonly number[];
+  /** config.json `closed_vocabulary`, when the model declares one (tokenizer/closed-vocabulary.ts). */
+  closedVocabulary?: ClosedVocabularySpec;
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
@@ -38,6 +41,7 @@ export interface ParsedConfig {
   projectionDim?: number;
   contextLength: number;
   vocabSize?: number;
+  closedVocabulary?: ClosedVocabularySpec;
 }
 
 export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig {
@@ -60,7 +64,13 @@ export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig 
     throw new ModelError(
       `${file}: text_config.vocab_size ${JSON.stringify(vocab)} is not a positive integer`,
     );
-  return { projectionDim: dim, contextLength: ctx, vocabSize: vocab };
+  const closed = parseClosedVocabulary(json.closed_vocabulary, file);
+  return {
+    projectionDim: dim,
+    contextLength: ctx,
+    vocabSize: vocab,
+    ...(closed ? { closedVocabulary: closed } : {}),
+  };
 }
 
 function sizeOf(value: unknown): number | undefined {

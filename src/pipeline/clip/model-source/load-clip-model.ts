@@ -94,6 +94,7 @@ export async function loadClipModel(
     text: { bytes: textBytes, file: source.describeFile(files.text) },
     tokenizer,
     endId: tokenizer.endId,
+    closedVocabulary: config.closedVocabulary,
     expectedDim: config.projectionDim,
     executionProviders: options.executionProviders,
     maxBatch: options.maxBatch,
@@ -117,6 +118,7 @@ export async function loadClipModel(
       imageSize: CLIP_PREPROCESS_DEFAULTS.imageSize,
       imageMean: CLIP_PREPROCESS_DEFAULTS.mean,
       imageStd: CLIP_PREPROCESS_DEFAULTS.std,
+      ...(config.closedVocabulary ? { closedVocabulary: config.closedVocabulary } : {}),
     },
   };
 }

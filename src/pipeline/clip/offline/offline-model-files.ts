@@ -11,9 +11,11 @@ import {
   CLIP_IMAGE_SIZE,
   CLIP_IMAGE_STD,
   OFFLINE_EMBED_DIM,
+  OFFLINE_IGNORED_WORDS,
   OFFLINE_JOINT_DIM,
   OFFLINE_MODEL_ID,
   OFFLINE_PROJECTION_SEED,
+  OFFLINE_VOCAB_WORDS,
 } from './offline-spec';
 import { orthonormalRows } from './offline-projection';
 import { offlineTokenizerJson } from './offline-tokenizer-json';
@@ -49,6 +51,11 @@ export function buildOfflineModelFiles(): Map<string, Uint8Array> {
     offline_colors: {
       description: 'Hand-set colour-term encoder; colour words only. See README.md.',
       terms: COLOR_TERMS,
+    },
+    // Any other word has no meaning for this model: queries report it (unknownWords).
+    closed_vocabulary: {
+      words: OFFLINE_VOCAB_WORDS,
+      ignored_words: OFFLINE_IGNORED_WORDS,
     },
   };
   const preprocessor = {

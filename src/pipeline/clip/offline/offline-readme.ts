@@ -26,7 +26,10 @@ that white in deep shadow reads as grey, as a single pixel does to a person.
 ## What it cannot do
 
 - Anything but colour: "chair", "lamp", "a sofa" all embed to the same generic vector. Object
-  names, materials, shapes, relations and other languages are not understood.
+  names, materials, shapes, relations and other languages are not understood. \`config.json\`
+  says so: its \`closed_vocabulary\` lists the words the model knows (\`words\`) and the function
+  words it ignores harmlessly (\`ignored_words\`, "a", "the", ...); a query with any other word
+  reports it ("the model does not know 'chair'") instead of guessing.
 - Colours outside the 11 terms (beige, teal, ...) map to their nearest term.
 - It is not CLIP: its embeddings are not comparable with CLIP features, and its dimension is
   ${OFFLINE_EMBED_DIM}, not 512.

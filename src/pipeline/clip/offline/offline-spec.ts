@@ -58,3 +58,41 @@ export const OFFLINE_VOCAB_WORDS = [
   'stuff',
   'texture',
 ] as const;
+
+/**
+ * Function words a query may contain that the offline encoder reads as generic tokens without
+ * harm ("the red one", "something blue"), so they are not reported as unknown. config.json's
+ * closed_vocabulary.ignored_words; every other word outside OFFLINE_VOCAB_WORDS is (see
+ * src/pipeline/clip/tokenizer/closed-vocabulary.ts).
+ */
+export const OFFLINE_IGNORED_WORDS = [
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'these',
+  'those',
+  'some',
+  'something',
+  'any',
+  'anything',
+  'one',
+  'ones',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'with',
+  'and',
+  'or',
+  'is',
+  'are',
+  'it',
+  'its',
+  'color',
+  'colour',
+  'colored',
+  'coloured',
+] as const;
