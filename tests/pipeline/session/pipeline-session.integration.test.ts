@@ -86,6 +86,16 @@ describe('PipelineSession: extract, query, tokens, export', () => {
     expect(boxIoU(reply.boxes[0], gt.aabb)).toBeGreaterThan(0.5);
     expect(reply.boxes[0].tokens).toMatch(/^(<loc\d+>){6}$/);
     expect(reply.scores.values.length).toBe(session.viewCloud(400_000).positions.length / 3);
+    expect(reply.confident).toBe(true);
+    expect(reply.boxes[0].objectId).toBeGreaterThanOrEqual(0);
+    // A word the colour-only model does not know: no box, and the reply says why.
+    const chair = await session.query({ text: 'chair' });
+    expect(chair).toMatchObject({ confident: false, boxes: [] });
+    expect(chair.reason).toMatch(/does not know 'chair'/);
+    // Voxel blobs on request.
+    const blobs = await session.query({ text: 'red', grounding: 'clusters' });
+    expect(blobs.confident).toBe(true);
+    expect(blobs.boxes[0].objectId).toBeUndefined();
   });
 
   it('decodes the location tokens of a box back to it (within one bin)', () => {

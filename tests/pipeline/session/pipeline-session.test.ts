@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeFileSource } from '../../../src/hosts/node/node-file-source';
 import { FEATURE_DEFAULTS, QUERY_DEFAULTS } from '../../../src/pipeline/defaults';
 import { UnsupportedError } from '../../../src/pipeline/errors';
+import { boxIoU } from '../../../src/pipeline/query/iou';
 import { MemoryFileSource } from '../../../src/pipeline/io/memory-file-source';
 import { PipelineSession, type BuiltInScene } from '../../../src/pipeline/session/pipeline-session';
 import { generatedDemoRoomDir, generatedDemoRoomLayout } from '../../demo-room/generated-demo-room';
@@ -67,5 +68,57 @@ describe('PipelineSession: scenes', () => {
     expect(d.export.peWeight).toBe(FEATURE_DEFAULTS.peWeight);
     // Plain data: a structured clone gives the same object.
     expect(structuredClone(d)).toEqual(d);
+  });
+});
+
+describe('PipelineSession: objects', () => {
+  it('segments once, lists the proposal tree, and colours displayed points by segment', async () => {
+    const session = new PipelineSession({ builtInScenes: [demoRoom] });
+    await session.openBuiltInScene('demo-room');
+    expect(() => session.segmentIds(0)).toThrow(UnsupportedError);
+    const progress: string[] = [];
+    const first = await session.objects((p) => progress.push(p.stage));
+    expect(progress).toContain('segment');
+    expect(first.seconds).toBeGreaterThan(0);
+    expect(first.objects.length).toBeGreaterThan(20);
+    expect(first.objectLevel).toBe(first.levelCount - 2);
+    const again = await session.objects();
+    expect(again.seconds).toBe(0);
+    expect(again.objects).toEqual(first.objects);
+    const scene = session.scene!;
+    // Every GT object has an object (not structure) box with IoU ≥ 0.5.
+    for (const gt of scene.objects!) {
+      const best = Math.max(
+        ...first.objects.filter((o) => !o.structure).map((o) => boxIoU(o, gt.aabb)),
+      );
+      expect(best, gt.label).toBeGreaterThanOrEqual(0.5);
+    }
+    const view = session.viewCloud(20_000);
+    const ids = session.segmentIds(first.objectLevel);
+    expect(ids.length).toBe(view.positions.length / 3);
+    for (const id of ids) {
+      if (id >= 0) expect(first.objects[id].level).toBe(first.objectLevel);
+    }
+    expect(() => session.segmentIds(first.levelCount)).toThrow(/does not exist/);
+  });
+
+  it('grounds an external heatmap: the GT points of the sofa, and says when it is flat', async () => {
+    const session = new PipelineSession({ builtInScenes: [demoRoom] });
+    await session.openBuiltInScene('demo-room');
+    const cloud = session.scene!.cloud!;
+    const sofa = session.scene!.objects!.find((o) => o.colorName === 'red')!;
+    const scores = Float32Array.from(cloud.instanceIds!, (id) => (id === sofa.id ? 1 : 0));
+    const reply = await session.groundScores({ scores, label: 'sofa points' });
+    expect(reply.text).toBe('sofa points');
+    expect(reply.confident).toBe(true);
+    expect(reply.boxes).toHaveLength(1);
+    expect(boxIoU(reply.boxes[0], sofa.aabb)).toBeGreaterThan(0.9);
+    expect(reply.boxes[0].tokens).toMatch(/^(<loc\d+>){6}$/);
+    expect(reply.boxes[0].objectId).toBeGreaterThanOrEqual(0);
+    const flat = await session.groundScores({ scores: new Float32Array(scores.length) });
+    expect(flat).toMatchObject({ confident: false, boxes: [] });
+    await expect(session.groundScores({ scores: new Float32Array(5) })).rejects.toThrow(
+      /one float32 per point/,
+    );
   });
 });
