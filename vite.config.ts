@@ -9,7 +9,7 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react(), sceneBundles(['demo-room'])],
+  plugins: [react(), sceneBundles()],
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
   // Pre-bundle what the worker imports, or the dev server re-optimises and reloads mid-run.

@@ -1,10 +1,14 @@
 /**
- * `npm run scenes`: writes the generated demo room as a scene bundle under scenes/demo-room/
- * (git-ignored) and the committed query file scenes/demo-room.queries.json. Skips the work when
- * the bundle's manifest already records the same generator stamp (version, options and a digest
- * of the generator's source), unless --force. tests/global-setup.ts calls writeDemoRoomBundle.
+ * `npm run scenes`: writes the generated rooms as scene bundles, the demo room under
+ * scenes/demo-room/ and the cluttered room under scenes/cluttered-room/ (both git-ignored), and
+ * their committed query files scenes/<room>.queries.json. Skips the work when a bundle's
+ * manifest already records the same generator stamp (version, options and a digest of the
+ * generator's source), unless --force. tests/global-setup.ts calls writeDemoRoomBundle for each.
  *
- *   npm run scenes -- [--force] [--seed N] [--views N] [--width W] [--height H] [--out DIR]
+ *   npm run scenes -- [--layout demo|cluttered] [--force] [--seed N] [--views N] [--width W]
+ *                     [--height H] [--out DIR]
+ *
+ * Without --layout both rooms are written (with --out, only the demo room).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +18,11 @@ import { parseArgs } from '../src/cli/args';
 import {
   buildDemoRoom,
   DEMO_ROOM_GENERATOR_VERSION,
+  DEMO_ROOM_LAYOUTS,
+  demoRoomSceneName,
   resolveDemoRoomOptions,
   type DemoRoom,
+  type DemoRoomLayoutKind,
   type DemoRoomOptions,
   type ResolvedDemoRoomOptions,
 } from '../src/demo-room/demo-room';
@@ -26,9 +33,16 @@ import { writeSceneBundle } from '../src/pipeline/scene/bundle/bundle-writer';
 const thisFile = fileURLToPath(import.meta.url);
 const scenesDir = dirname(thisFile);
 const repoRoot = dirname(scenesDir);
-export const DEFAULT_DEMO_ROOM_DIR = join(scenesDir, 'demo-room');
-const COMMITTED_QUERIES = join(scenesDir, 'demo-room.queries.json');
-const GENERATOR_NAME = 'demo-room';
+/** Where each layout's bundle goes by default: scenes/<scene name>/. */
+export function defaultBundleDir(layout: DemoRoomLayoutKind = 'demo'): string {
+  return join(scenesDir, demoRoomSceneName(layout));
+}
+export const DEFAULT_DEMO_ROOM_DIR = defaultBundleDir('demo');
+export const DEFAULT_CLUTTERED_ROOM_DIR = defaultBundleDir('cluttered');
+/** The committed query file of a layout: scenes/<scene name>.queries.json. */
+export function committedQueriesFile(layout: DemoRoomLayoutKind = 'demo'): string {
+  return join(scenesDir, `${demoRoomSceneName(layout)}.queries.json`);
+}
 
 export interface GeneratorStamp {
   name: string;
@@ -74,14 +88,10 @@ export function demoRoomStamp(
   options: ResolvedDemoRoomOptions,
   source = generatorSourceDigest(),
 ): GeneratorStamp {
-  const key = JSON.stringify({
-    name: GENERATOR_NAME,
-    version: DEMO_ROOM_GENERATOR_VERSION,
-    options,
-    source,
-  });
+  const name = demoRoomSceneName(options.layout);
+  const key = JSON.stringify({ name, version: DEMO_ROOM_GENERATOR_VERSION, options, source });
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  return { name: GENERATOR_NAME, version: DEMO_ROOM_GENERATOR_VERSION, options, source, hash };
+  return { name, version: DEMO_ROOM_GENERATOR_VERSION, options, source, hash };
 }
 
 /** The generator hash recorded in a bundle's manifest, if the folder holds one. */
@@ -95,8 +105,9 @@ export function recordedStampHash(outDir: string): string | undefined {
 }
 
 export interface WriteDemoRoomRequest {
+  /** `layout` picks the room (default the demo room). */
   options?: DemoRoomOptions;
-  /** Default scenes/demo-room. */
+  /** Default scenes/demo-room or scenes/cluttered-room (defaultBundleDir). */
   outDir?: string;
   /** Rebuild even when the recorded stamp matches. */
   force?: boolean;
@@ -117,17 +128,19 @@ export interface WriteDemoRoomResult {
   timingsMs?: { build: number; encode: number; write: number };
 }
 
-/** Builds and writes the demo-room bundle unless the folder already holds the same stamp's. */
+/** Builds and writes a room's bundle unless the folder already holds the same stamp's. */
 export async function writeDemoRoomBundle(
   request: WriteDemoRoomRequest = {},
 ): Promise<WriteDemoRoomResult> {
   const options = resolveDemoRoomOptions(request.options);
-  const outDir = request.outDir ? resolve(request.outDir) : DEFAULT_DEMO_ROOM_DIR;
+  const defaultDir = defaultBundleDir(options.layout);
+  const outDir = request.outDir ? resolve(request.outDir) : defaultDir;
   const stamp = demoRoomStamp(options);
   if (request.force !== true && recordedStampHash(outDir) === stamp.hash) {
     return { outDir, stamp, wrote: false };
   }
-  const isDefault = JSON.stringify(options) === JSON.stringify(resolveDemoRoomOptions());
+  const isDefault =
+    JSON.stringify(options) === JSON.stringify(resolveDemoRoomOptions({ layout: options.layout }));
 
   const t0 = performance.now();
   const room = buildDemoRoom(options);
@@ -141,7 +154,9 @@ export async function writeDemoRoomBundle(
   const manifest = JSON.parse(new TextDecoder().decode(files.get(BUNDLE_MANIFEST)));
   manifest.generator = stamp;
   files.set(BUNDLE_MANIFEST, new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n'));
-  const queriesText = formatQueryFile(demoRoomQueries(room.layout));
+  const queriesText = formatQueryFile(
+    demoRoomQueries(room.layout, demoRoomSceneName(options.layout)),
+  );
   files.set('queries.json', new TextEncoder().encode(queriesText));
 
   // Write next to the target and swap, so an interrupted run never leaves half a bundle behind.
@@ -162,8 +177,8 @@ export async function writeDemoRoomBundle(
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmpDir, outDir);
   }
-  const wroteQueries = isDefault && outDir === DEFAULT_DEMO_ROOM_DIR;
-  if (wroteQueries) writeFileSync(COMMITTED_QUERIES, queriesText);
+  const wroteQueries = isDefault && outDir === defaultDir;
+  if (wroteQueries) writeFileSync(committedQueriesFile(options.layout), queriesText);
   const t3 = performance.now();
   return {
     outDir,
@@ -187,18 +202,36 @@ function intFlag(flags: Record<string, string | true>, name: string): number | u
 
 async function main() {
   const { flags } = parseArgs(process.argv.slice(2));
-  const result = await writeDemoRoomBundle({
-    options: {
-      seed: intFlag(flags, 'seed'),
-      views: intFlag(flags, 'views'),
-      width: intFlag(flags, 'width'),
-      height: intFlag(flags, 'height'),
-    },
-    outDir: typeof flags.out === 'string' ? flags.out : undefined,
-    force: flags.force === true,
-    onProgress: (done, total, unit) =>
-      process.stderr.write(`\rrender + encode ${done}/${total} ${unit}`),
-  });
+  const requested = flags.layout;
+  if (requested !== undefined && !DEMO_ROOM_LAYOUTS.includes(requested as DemoRoomLayoutKind)) {
+    throw new Error(`--layout must be one of ${DEMO_ROOM_LAYOUTS.join(', ')}`);
+  }
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  const layouts: readonly DemoRoomLayoutKind[] =
+    requested !== undefined
+      ? [requested as DemoRoomLayoutKind]
+      : out !== undefined
+        ? ['demo']
+        : DEMO_ROOM_LAYOUTS;
+  for (const layout of layouts) {
+    const result = await writeDemoRoomBundle({
+      options: {
+        layout,
+        seed: intFlag(flags, 'seed'),
+        views: intFlag(flags, 'views'),
+        width: intFlag(flags, 'width'),
+        height: intFlag(flags, 'height'),
+      },
+      outDir: out,
+      force: flags.force === true,
+      onProgress: (done, total, unit) =>
+        process.stderr.write(`\rrender + encode ${done}/${total} ${unit}`),
+    });
+    report(result);
+  }
+}
+
+function report(result: WriteDemoRoomResult) {
   const show = (p: string) => relative(process.cwd(), p) || '.';
   const { outDir, stamp, room, timingsMs } = result;
   if (!result.wrote || !room || !timingsMs) {
@@ -222,7 +255,7 @@ async function main() {
       `  ${String(o.id).padStart(2)} ${o.label.padEnd(8)} ${o.colorName.padEnd(7)} ${size} m`,
     );
   }
-  if (result.wroteQueries) console.log(`wrote ${show(COMMITTED_QUERIES)}`);
+  if (result.wroteQueries) console.log(`wrote ${show(committedQueriesFile(options.layout))}`);
   const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(
     `timings: layout + cloud ${s(timingsMs.build)} s, render + encode ${s(timingsMs.encode)} s, ` +

@@ -1,13 +1,21 @@
 /**
- * Serves the generated scene bundles (`npm run scenes` → scenes/<id>/) at /scenes/<id>/ in dev
- * and preview, and copies them into the production build, so the app opens the demo room like
- * any other scene folder instead of regenerating it in the worker.
+ * Copies the generated scene bundles (`npm run scenes` → scenes/<id>/) into the production build
+ * at scenes/<id>/, so the app opens the built-in rooms like any other scene folder instead of
+ * regenerating them in the worker. The dev server needs no help (it serves scenes/<id>/ from the
+ * project root at /scenes/<id>/), and preview serves the build. Without `ids`, all of
+ * BUILT_IN_SCENE_IDS.
  */
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 
-export function sceneBundles(ids: readonly string[], scenesDir = resolve('scenes')): Plugin {
+/** The generated bundles the app lists as built-in scenes (src/hosts/browser/built-in-scenes.ts). */
+export const BUILT_IN_SCENE_IDS: readonly string[] = ['demo-room', 'cluttered-room'];
+
+export function sceneBundles(
+  ids: readonly string[] = BUILT_IN_SCENE_IDS,
+  scenesDir = resolve('scenes'),
+): Plugin {
   let outDir = 'dist';
   return {
     name: 'scene-bundles',

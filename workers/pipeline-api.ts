@@ -9,8 +9,10 @@ import type {
   ExtractInput,
   ExtractSummary,
   FrameImage,
+  GroundScoresInput,
   ModelCacheInfo,
   ModelInfo,
+  ObjectsReply,
   PipelineDefaults,
   PointScores,
   QueryInput,
@@ -70,6 +72,18 @@ export interface PipelineApi {
   extract(input: ExtractInput, onProgress?: ProgressListener): Promise<ExtractSummary>;
   /** Scores and grounds a text query against the extracted feature field. */
   query(input: QueryInput): Promise<QueryReply>;
+  /** Grounds an external per-point heatmap on the scene's objects (its array is transferred). */
+  groundScores(input: GroundScoresInput): Promise<QueryReply>;
+  /**
+   * Segments the open scene into object proposals (cached per scene; a long job like extract,
+   * cancellable) and lists every proposal of every level.
+   */
+  objects(onProgress?: ProgressListener): Promise<ObjectsReply>;
+  /**
+   * Per displayed point (the cloud of the last getViewCloud), the proposal id at `level`
+   * (−1 = none). Rejects with UnsupportedError before objects() has run for this scene.
+   */
+  getSegmentIds(level: number): Promise<Int32Array>;
   /** Feature bundle (meta.json, points/colors/view_counts/features .npy, features.field), zipped. */
   exportBundle(): Promise<ExportFile>;
   /** 3D-LLM export (voxels, voxel_features, voxel_features_pe .npy), zipped. */

@@ -73,6 +73,15 @@ const api: PipelineApi = {
     const reply = await session.query(input);
     return Comlink.transfer(reply, buffers(reply.scores.values));
   },
+  async groundScores(input) {
+    const reply = await session.groundScores(input);
+    return Comlink.transfer(reply, buffers(reply.scores.values));
+  },
+  objects: (onProgress) => session.objects(onProgress),
+  async getSegmentIds(level) {
+    const ids = session.segmentIds(level);
+    return Comlink.transfer(ids, buffers(ids));
+  },
   exportBundle: async () => zipped(session.exportBundle()),
   export3dLlm: async (peWeight) => zipped(session.export3dLlm(peWeight)),
   embedTexts: async (texts) => sent(await session.embedTexts(texts)),

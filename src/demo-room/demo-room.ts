@@ -7,6 +7,7 @@ import { DEMO_ROOM_DEFAULTS } from '../pipeline/defaults';
 import type { GtObject, RgbdFrame, Scene } from '../pipeline/scene/types';
 import { seededRng } from './prng';
 import { DEMO_DEPTH_SCALE, renderView, type RenderedView } from './ray-caster';
+import { generateClutteredLayout } from './cluttered-layout';
 import { generateRoomLayout, type RoomLayout } from './room-layout';
 import { RoomTracer } from './room-tracer';
 import { sampleRoomSurfaces } from './surface-sampler';
@@ -15,8 +16,28 @@ import { planViews, type PlannedView } from './view-planner';
 /** Bump when the generator's output changes for the same options (invalidates cached bundles). */
 export const DEMO_ROOM_GENERATOR_VERSION = 7;
 export const DEMO_ROOM_NAME = 'demo-room';
+export const CLUTTERED_ROOM_NAME = 'cluttered-room';
+
+/**
+ * Which room: 'demo' (ten objects of ten colours, well apart) or 'cluttered' (eleven objects,
+ * two chairs of one colour touching the table, a television on the cabinet, objects touching the
+ * walls, a flat rug; `cluttered-layout.ts`).
+ */
+export type DemoRoomLayoutKind = 'demo' | 'cluttered';
+export const DEMO_ROOM_LAYOUTS: readonly DemoRoomLayoutKind[] = ['demo', 'cluttered'];
+
+/** The scene (and bundle folder) name of each layout. */
+export function demoRoomSceneName(layout: DemoRoomLayoutKind): string {
+  return layout === 'cluttered' ? CLUTTERED_ROOM_NAME : DEMO_ROOM_NAME;
+}
+
+export function generateLayout(layout: DemoRoomLayoutKind, seed: number): RoomLayout {
+  return layout === 'cluttered' ? generateClutteredLayout(seed) : generateRoomLayout(seed);
+}
 
 export interface DemoRoomOptions {
+  /** Default 'demo'. */
+  layout?: DemoRoomLayoutKind;
   seed?: number;
   width?: number;
   height?: number;
@@ -36,11 +57,16 @@ export interface DemoRoom {
 }
 
 export function resolveDemoRoomOptions(options: DemoRoomOptions = {}): ResolvedDemoRoomOptions {
-  const o: ResolvedDemoRoomOptions = { ...DEMO_ROOM_DEFAULTS };
+  const o: ResolvedDemoRoomOptions = { ...DEMO_ROOM_DEFAULTS, layout: 'demo' };
   for (const [k, v] of Object.entries(options)) {
-    if (v !== undefined) (o as Record<string, number>)[k] = v;
+    if (v !== undefined) (o as Record<string, unknown>)[k] = v;
   }
-  const positiveInt = (name: keyof ResolvedDemoRoomOptions, max: number) => {
+  if (!DEMO_ROOM_LAYOUTS.includes(o.layout)) {
+    throw new RangeError(
+      `demo room: layout must be one of ${DEMO_ROOM_LAYOUTS.join(', ')}, got ${String(o.layout)}`,
+    );
+  }
+  const positiveInt = (name: 'width' | 'height' | 'views', max: number) => {
     const v = o[name];
     if (!Number.isInteger(v) || v < 1 || v > max) {
       throw new RangeError(`demo room: ${name} must be an integer in 1..${max}, got ${v}`);
@@ -63,7 +89,7 @@ export function resolveDemoRoomOptions(options: DemoRoomOptions = {}): ResolvedD
 
 export function buildDemoRoom(options: DemoRoomOptions = {}): DemoRoom {
   const opts = resolveDemoRoomOptions(options);
-  const layout = generateRoomLayout(opts.seed);
+  const layout = generateLayout(opts.layout, opts.seed);
   const tracer = new RoomTracer(layout);
   const views = planViews(layout, {
     count: opts.views,
@@ -131,7 +157,7 @@ export function buildDemoRoom(options: DemoRoomOptions = {}): DemoRoom {
   });
 
   const scene: Scene = {
-    name: DEMO_ROOM_NAME,
+    name: demoRoomSceneName(opts.layout),
     format: 'generated',
     cloud,
     frames,
@@ -141,7 +167,7 @@ export function buildDemoRoom(options: DemoRoomOptions = {}): DemoRoom {
   return { scene, layout, views, options: opts };
 }
 
-/** The demo room as a Scene (see buildDemoRoom for the layout and cameras as well). */
+/** The demo (or cluttered) room as a Scene (see buildDemoRoom for the layout and cameras as well). */
 export function generateDemoRoom(options: DemoRoomOptions = {}): Scene {
   return buildDemoRoom(options).scene;
 }

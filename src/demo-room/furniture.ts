@@ -171,6 +171,32 @@ export const buildTv: FurnitureBuilder = (rng) => {
 };
 
 /**
+ * A television standing on furniture: a foot (its depth is the footprint) and the screen centred
+ * above it. Narrower than the wall-mounted one, so it fits on the cabinet's top.
+ */
+export const buildStandingTv: FurnitureBuilder = (rng) => {
+  const w = jitter(rng, 0.9);
+  const h = w * 0.58;
+  const footW = 0.34;
+  const footD = 0.2;
+  const footH = 0.04;
+  const d = 0.05;
+  return {
+    primitives: [
+      box([-footW / 2, -footD / 2, 0], [footW / 2, footD / 2, footH]),
+      box([-w / 2, -d / 2, footH], [w / 2, d / 2, footH + h]),
+    ],
+  };
+};
+
+/** A flat rug, 2 cm thick: for the cluttered room, where thin objects are the point. */
+export const buildFlatRug: FurnitureBuilder = (rng) => {
+  const w = jitter(rng, 2.0);
+  const d = jitter(rng, 1.4);
+  return { primitives: [box([-w / 2, -d / 2, 0], [w / 2, d / 2, 0.02])] };
+};
+
+/**
  * A thick rug lying on the floor. 4 cm, not 2: a GT box that thin turns every centimetre of
  * height error into a large IoU loss.
  */

@@ -4,8 +4,7 @@
  * sampling so that no two solids overlap. Object ids are their index in OBJECT_SPECS, so a GT id
  * means the same object for every seed.
  */
-import { FOCAL_SRGB, type ColorTerm } from '../pipeline/clip/offline/color-terms';
-import type { Aabb } from '../pipeline/scene/types';
+import type { ColorTerm } from '../pipeline/clip/offline/color-terms';
 import {
   buildBed,
   buildCabinet,
@@ -19,34 +18,21 @@ import {
   buildTv,
   type FurnitureBuilder,
 } from './furniture';
-import { placePrimitive, type Placement } from './placement';
-import { primitiveAabb, unionAabb, type Primitive } from './primitives';
-import { seededRng, type Rng } from './prng';
+import {
+  boxesClash,
+  furnishedRoom,
+  placeAgainstWall,
+  placeFacing,
+  placeObjects,
+  type RoomLayout,
+  type RoomObject,
+  type RoomSize,
+} from './furnishing';
+import type { Placement } from './placement';
+import type { Primitive } from './primitives';
+import type { Rng } from './prng';
 
-export interface RoomObject {
-  id: number;
-  label: string;
-  colorName: ColorTerm;
-  /** Base sRGB colour before shading. */
-  color: [number, number, number];
-  /** World-space solids, all of this object's colour. */
-  primitives: Primitive[];
-  /** Tight bounds of the primitives. */
-  aabb: Aabb;
-}
-
-export interface RoomLayout {
-  seed: number;
-  /** Interior: x in [-width/2, width/2], y in [-depth/2, depth/2], z in [0, height]; z is up. */
-  width: number;
-  depth: number;
-  height: number;
-  interior: Aabb;
-  /** Floor, walls and ceiling. */
-  shellColorName: ColorTerm;
-  shellColor: [number, number, number];
-  objects: RoomObject[];
-}
+export type { RoomLayout, RoomObject } from './furnishing';
 
 type PlacementRule =
   /** Back against a wall, `wallGap` metres from it. */
@@ -99,70 +85,32 @@ const PLACEMENT_ORDER = [
 
 /** Free space kept between the footprints of objects whose heights overlap. */
 const CLEARANCE_M = 0.12;
-const ATTEMPTS_PER_OBJECT = 80;
-const LAYOUT_ATTEMPTS = 200;
+
+const idOf = (label: string) => OBJECT_SPECS.findIndex((s) => s.label === label);
+const TABLE_ID = idOf('table');
 
 export function generateRoomLayout(seed: number): RoomLayout {
-  const rng = seededRng(seed);
-  const width = round3(rng.range(6.6, 7.4));
-  const depth = round3(rng.range(5.3, 5.9));
-  const height = round3(rng.range(2.6, 2.8));
-  const interior: Aabb = { min: [-width / 2, -depth / 2, 0], max: [width / 2, depth / 2, height] };
-  for (let attempt = 0; attempt < LAYOUT_ATTEMPTS; attempt++) {
-    const objects = tryFurnish(rng, width, depth);
-    if (objects) {
-      return {
-        seed,
-        width,
-        depth,
-        height,
-        interior,
-        shellColorName: 'white',
-        shellColor: [...FOCAL_SRGB.white],
-        objects,
-      };
-    }
-  }
-  // Unreachable for the room sizes above; a plain Error because it would be a bug in our code.
-  throw new Error(`demo room: could not place all objects for seed ${seed}`);
-}
-
-function tryFurnish(rng: Rng, width: number, depth: number): RoomObject[] | undefined {
-  const placed = new Map<string, RoomObject>();
-  for (const label of PLACEMENT_ORDER) {
-    const id = OBJECT_SPECS.findIndex((s) => s.label === label);
-    const spec = OBJECT_SPECS[id];
-    const local = spec.build(rng);
-    let object: RoomObject | undefined;
-    for (let a = 0; a < ATTEMPTS_PER_OBJECT && !object; a++) {
-      const at = choosePlacement(rng, spec, local.primitives, placed, width, depth);
-      const primitives = local.primitives.map((p) => placePrimitive(p, at));
-      const candidate: RoomObject = {
-        id,
-        label: spec.label,
-        colorName: spec.colorName,
-        color: [...FOCAL_SRGB[spec.colorName]],
-        primitives,
-        aabb: unionAabb(primitives.map(primitiveAabb)),
-      };
-      if (fitsInRoom(candidate.aabb, width, depth) && !collides(candidate, placed)) {
-        object = candidate;
-      }
-    }
-    if (!object) return undefined;
-    placed.set(label, object);
-  }
-  return OBJECT_SPECS.map((s) => placed.get(s.label)!);
+  return furnishedRoom(seed, 'demo room', (rng, size) =>
+    placeObjects(
+      rng,
+      size,
+      OBJECT_SPECS,
+      PLACEMENT_ORDER.map(idOf),
+      (spec, local, placed) => choosePlacement(rng, spec, local, placed, size),
+      (candidate, placed) =>
+        [...placed.values()].some((o) => boxesClash(candidate.aabb, o.aabb, CLEARANCE_M)),
+    ),
+  );
 }
 
 function choosePlacement(
   rng: Rng,
   spec: ObjectSpec,
   local: Primitive[],
-  placed: Map<string, RoomObject>,
-  width: number,
-  depth: number,
+  placed: ReadonlyMap<number, RoomObject>,
+  size: RoomSize,
 ): Placement {
+  const { width, depth } = size;
   switch (spec.rule) {
     case 'centre':
       return { quarterTurns: rng.int(2), x: rng.range(-0.3, 0.3), y: rng.range(-0.25, 0.25) };
@@ -173,84 +121,11 @@ function choosePlacement(
         y: rng.range(-(depth / 2 - 1.4), depth / 2 - 1.4),
       };
     case 'beside-table': {
-      const table = placed.get('table')!.aabb;
       const side = rng.int(4); // the chair's back points away from the table, along this side
-      const [ux, uy] = [
-        [0, 1],
-        [-1, 0],
-        [0, -1],
-        [1, 0],
-      ][side];
-      const own = unionAabb(local.map((p) => primitiveAabb(placePrimitive(p, at0(side)))));
-      const cx = (table.min[0] + table.max[0]) / 2;
-      const cy = (table.min[1] + table.max[1]) / 2;
       const gap = CLEARANCE_M + 0.03;
-      const x =
-        ux > 0
-          ? table.max[0] + gap - own.min[0]
-          : ux < 0
-            ? table.min[0] - gap - own.max[0]
-            : cx + rng.range(-0.2, 0.2);
-      const y =
-        uy > 0
-          ? table.max[1] + gap - own.min[1]
-          : uy < 0
-            ? table.min[1] - gap - own.max[1]
-            : cy + rng.range(-0.2, 0.2);
-      return { quarterTurns: side, x, y };
+      return placeFacing(local, placed.get(TABLE_ID)!.aabb, side, gap, rng.range(-0.2, 0.2));
     }
-    case 'wall': {
-      const wall = rng.int(4); // 0 north (+y), 1 west (-x), 2 south (-y), 3 east (+x)
-      const own = unionAabb(local.map((p) => primitiveAabb(placePrimitive(p, at0(wall)))));
-      const gap = spec.wallGap ?? 0.05;
-      const corner = 0.03;
-      const alongX = () =>
-        rng.range(-width / 2 + corner - own.min[0], width / 2 - corner - own.max[0]);
-      const alongY = () =>
-        rng.range(-depth / 2 + corner - own.min[1], depth / 2 - corner - own.max[1]);
-      switch (wall) {
-        case 0:
-          return { quarterTurns: 0, x: alongX(), y: depth / 2 - gap - own.max[1] };
-        case 1:
-          return { quarterTurns: 1, x: -width / 2 + gap - own.min[0], y: alongY() };
-        case 2:
-          return { quarterTurns: 2, x: alongX(), y: -depth / 2 + gap - own.min[1] };
-        default:
-          return { quarterTurns: 3, x: width / 2 - gap - own.max[0], y: alongY() };
-      }
-    }
+    case 'wall':
+      return placeAgainstWall(rng, local, size, spec.wallGap ?? 0.05);
   }
 }
-
-const at0 = (quarterTurns: number): Placement => ({ quarterTurns, x: 0, y: 0 });
-
-function fitsInRoom(b: Aabb, width: number, depth: number): boolean {
-  const eps = 1e-9;
-  return (
-    b.min[0] >= -width / 2 - eps &&
-    b.max[0] <= width / 2 + eps &&
-    b.min[1] >= -depth / 2 - eps &&
-    b.max[1] <= depth / 2 + eps
-  );
-}
-
-/** Objects conflict when their heights overlap and their footprints come closer than the clearance. */
-function collides(candidate: RoomObject, placed: Map<string, RoomObject>): boolean {
-  for (const other of placed.values()) {
-    const a = candidate.aabb;
-    const b = other.aabb;
-    if (a.min[2] >= b.max[2] || b.min[2] >= a.max[2]) continue;
-    const c = CLEARANCE_M;
-    if (
-      a.min[0] < b.max[0] + c &&
-      b.min[0] < a.max[0] + c &&
-      a.min[1] < b.max[1] + c &&
-      b.min[1] < a.max[1] + c
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-const round3 = (v: number) => Math.round(v * 1000) / 1000;

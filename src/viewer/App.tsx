@@ -3,6 +3,7 @@ import { ExportPanel } from './ExportPanel';
 import { FrameView } from './FrameView';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { ModelPanel } from './ModelPanel';
+import { ObjectsPanel } from './ObjectsPanel';
 import { PipelinePanel } from './PipelinePanel';
 import { QueryPanel } from './QueryPanel';
 import { ScenePanel } from './ScenePanel';
@@ -21,6 +22,7 @@ export function App() {
         <ModelPanel />
         <PipelinePanel />
         <QueryPanel />
+        <ObjectsPanel />
         <TokensPanel />
         <ViewPanel />
         <ExportPanel />

@@ -4,11 +4,17 @@ import { useEffect, useMemo } from 'react';
 import { BufferAttribute, BufferGeometry, LineBasicMaterial } from 'three';
 import { boxColor, VERTICES_PER_BOX, writeBoxLines } from './box-lines';
 import { selectBox } from './controller';
+import { gtViewBox } from './objects';
 import { useApp, type ViewBox } from './store';
 
 const LABELLED = 5;
+/** GT labels beyond this many would crowd the view (and cost a DOM node each per frame). */
+const GT_LABELLED = 64;
 
-/** Every box (results, token boxes, GT) in one LineSegments buffer, labels for the top ones. */
+/**
+ * Every box (results, token boxes, objects, GT) in one LineSegments buffer; labels for the top
+ * results, the selected object and the GT boxes (their class label, as text).
+ */
 export function Boxes() {
   const invalidate = useThree((s) => s.invalidate);
   const resultBoxes = useApp((s) => s.boxes);
@@ -18,16 +24,10 @@ export function Boxes() {
   const up = useApp((s) => s.scene?.up) ?? [0, 0, 1];
 
   const boxes: ViewBox[] = useMemo(() => {
+    // A GT box the Objects panel selected is already in `resultBoxes`.
+    const shown = new Set(resultBoxes.map((b) => b.key));
     const gt: ViewBox[] =
-      showGt && objects
-        ? objects.map((o) => ({
-            key: `gt-${o.id}`,
-            min: o.aabb.min,
-            max: o.aabb.max,
-            label: o.colorName ? `${o.colorName} ${o.label}` : o.label,
-            source: 'gt',
-          }))
-        : [];
+      showGt && objects ? objects.map(gtViewBox).filter((b) => !shown.has(b.key)) : [];
     return [...resultBoxes, ...gt];
   }, [resultBoxes, showGt, objects]);
 
@@ -62,7 +62,11 @@ export function Boxes() {
     }
   };
 
-  const labelled = boxes.filter((b) => b.source !== 'gt').slice(0, LABELLED);
+  const labelled = [
+    ...boxes.filter((b) => b.source === 'query' || b.source === 'tokens').slice(0, LABELLED),
+    ...boxes.filter((b) => b.source === 'object'),
+    ...boxes.filter((b) => b.source === 'gt').slice(0, GT_LABELLED),
+  ];
   // Labels sit on the box's top face (top along the scene's up axis).
   const labelPosition = (b: ViewBox): [number, number, number] =>
     [0, 1, 2].map((a) =>
@@ -73,7 +77,12 @@ export function Boxes() {
       <lineSegments geometry={geometry} material={material} onClick={onClick} />
       {labelled.map((b) => (
         <Html key={b.key} position={labelPosition(b)} className="box-label" zIndexRange={[5, 0]}>
-          <button type="button" className="box-label-button" onClick={() => selectBox(b)}>
+          <button
+            type="button"
+            className={`box-label-button box-label-${b.source}`}
+            data-testid={`box-label-${b.source}`}
+            onClick={() => selectBox(b)}
+          >
             <span>{b.label}</span>
             {b.score !== undefined ? <span> {b.score.toFixed(2)}</span> : null}
             {b.tokens ? <code> {b.tokens}</code> : null}

@@ -2,7 +2,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
 import { PerspectiveCamera, Vector2 } from 'three';
 import type { ViewCloud } from '../../workers/pipeline-api';
-import { applyValues, buildGeometry } from './point-geometry';
+import { applySegmentColors, applyValues, buildGeometry } from './point-geometry';
 import { COLOR_MODE_INDEX, colormapTexture, createPointMaterial } from './point-material';
 import { getState, setState, useApp } from './store';
 
@@ -13,6 +13,7 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
   const material = useMemo(() => createPointMaterial(), []);
   const scores = useApp((s) => s.scores);
   const viewCounts = useApp((s) => s.viewCounts);
+  const segmentIds = useApp((s) => s.segmentIds?.ids);
   const colorMode = useApp((s) => s.colorMode);
   const colormap = useApp((s) => s.colormap);
   const heatRange = useApp((s) => s.heatRange);
@@ -26,6 +27,11 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
     applyValues(geometry, 'score', scores);
     invalidate();
   }, [geometry, scores, invalidate]);
+
+  useEffect(() => {
+    applySegmentColors(geometry, segmentIds);
+    invalidate();
+  }, [geometry, segmentIds, invalidate]);
 
   useEffect(() => {
     applyValues(geometry, 'views', viewCounts);

@@ -96,11 +96,16 @@ export function QueryPanel() {
           onChange={(e) => setState({ threshold: Number(e.target.value) })}
         />
       </div>
-      {lastQuery ? (
+      {lastQuery && lastQuery.confident ? (
         <p className="hint" aria-live="polite">
           “{lastQuery.text}”: {lastQuery.selectedCount.toLocaleString('en')} points above{' '}
           {lastQuery.threshold.toFixed(3)}, {lastQuery.boxes.length} boxes (
           {lastQuery.timings.groundMs.toFixed(0)} ms)
+        </p>
+      ) : null}
+      {lastQuery && !lastQuery.confident ? (
+        <p className="hint warning" aria-live="polite" data-testid="query-not-confident">
+          No confident match: {lastQuery.reason ?? 'no reason given'}
         </p>
       ) : null}
       {results.length > 0 ? (

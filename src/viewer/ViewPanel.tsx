@@ -17,6 +17,7 @@ export function ViewPanel() {
   const showGt = useApp((s) => s.showGt);
   const showFrusta = useApp((s) => s.showFrusta);
   const hasInstances = useApp((s) => !!s.cloud?.instanceIds);
+  const hasSegments = useApp((s) => !!s.segmentIds);
 
   return (
     <section className="panel view-panel" aria-labelledby={`${id}-title`}>
@@ -32,6 +33,9 @@ export function ViewPanel() {
         <option value="views">View count</option>
         <option value="instance" disabled={!hasInstances}>
           GT instances
+        </option>
+        <option value="segment" disabled={!hasSegments}>
+          Segments
         </option>
       </select>
       <label htmlFor={`${id}-map`}>Colour map</label>

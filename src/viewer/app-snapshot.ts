@@ -2,7 +2,60 @@
  * A read-only, plain-data snapshot of the app state for end-to-end tests and debugging
  * (window.__app). Big arrays are summarised, never exposed.
  */
-import { getState } from './store';
+import { formatSize, gtLabel, listLevel, objectLabel } from './objects';
+import { getState, type AppState } from './store';
+
+/** The Objects panel's state: the listing at the chosen level, without the proposals' arrays. */
+function objectsSnapshot(s: AppState) {
+  if (!s.objects || s.objectLevel === undefined) return undefined;
+  const { objects, structure } = listLevel(s.objects, s.objectLevel);
+  return {
+    levelCount: s.objects.levelCount,
+    objectLevel: s.objects.objectLevel,
+    level: s.objectLevel,
+    /** Proposals of every level. */
+    total: s.objects.objects.length,
+    /** Non-structure proposals listed at the chosen level (what the panel counts). */
+    count: objects.length,
+    structureCount: structure.length,
+    /** The listed ids, largest first. */
+    ids: objects.map((o) => o.id),
+    seconds: s.objects.seconds,
+  };
+}
+
+function selectedObjectSnapshot(s: AppState) {
+  const sel = s.selectedObject;
+  if (!sel) return undefined;
+  if (sel.kind === 'proposal') {
+    const o = s.objects?.objects.find((p) => p.id === sel.id);
+    if (!o) return undefined;
+    return {
+      kind: sel.kind,
+      id: o.id,
+      label: objectLabel(o),
+      level: o.level,
+      min: [...o.min],
+      max: [...o.max],
+      size: formatSize(o.min, o.max),
+      pointCount: o.pointCount,
+      tokens: o.tokens,
+    };
+  }
+  const o = s.scene?.objects.find((g) => g.id === sel.id);
+  if (!o) return undefined;
+  return {
+    kind: sel.kind,
+    id: o.id,
+    label: gtLabel(o),
+    level: undefined,
+    min: [...o.aabb.min],
+    max: [...o.aabb.max],
+    size: formatSize(o.aabb.min, o.aabb.max),
+    pointCount: undefined,
+    tokens: s.selectedBox === `gt-${o.id}` ? s.selectedTokens : undefined,
+  };
+}
 
 export function appSnapshot() {
   const s = getState();
@@ -41,6 +94,14 @@ export function appSnapshot() {
     lastQuery: s.lastQuery ? structuredClone(s.lastQuery) : undefined,
     /** The last query's boxes (alias of lastQuery.boxes, for tests and tools). */
     results: s.lastQuery ? structuredClone(s.lastQuery.boxes) : [],
+    objects: objectsSnapshot(s),
+    selectedObject: selectedObjectSnapshot(s),
+    /** The level of the segment ids the 'segment' colour mode shows, and how many points. */
+    segments: s.segmentIds
+      ? { level: s.segmentIds.level, points: s.segmentIds.ids.length }
+      : undefined,
+    queryConfident: s.lastQuery?.confident,
+    queryReason: s.lastQuery?.reason,
     lastExport: s.lastExport ? { ...s.lastExport } : undefined,
     framesDrawn: s.framesDrawn,
     drawnPoints: s.drawnPoints,

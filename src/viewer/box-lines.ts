@@ -35,12 +35,13 @@ export function writeBoxLines(
   }
 }
 
-/** Colour by rank: best = warm, later = cooler; token boxes magenta, GT white. */
+/** Colour by rank: best = warm, later = cooler; token boxes magenta, GT white, objects cyan. */
 export function boxColor(
-  source: 'query' | 'tokens' | 'gt',
+  source: 'query' | 'tokens' | 'gt' | 'object',
   rank: number,
 ): [number, number, number] {
   if (source === 'gt') return [0.85, 0.85, 0.85];
+  if (source === 'object') return [0.2, 0.95, 0.85];
   if (source === 'tokens') return [1, 0.3, 0.9];
   const ramp: [number, number, number][] = [
     [1, 0.25, 0.2],

@@ -4,6 +4,7 @@
  */
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
 import type { DroppedFile, ExportFile, ExtractInput, ModelSpec } from '../../workers/pipeline-api';
+import { gtViewBox, objectViewBox } from './objects';
 import { captureScreenshot } from './screenshot';
 import {
   getState,
@@ -11,6 +12,7 @@ import {
   reportError,
   setState,
   type AppState,
+  type ObjectSelection,
   type ViewBox,
 } from './store';
 import { writeHash } from './url-hash';
@@ -86,6 +88,10 @@ const clearedScene: Partial<AppState> = {
   selectedTokens: undefined,
   frameImage: undefined,
   normalisation: undefined,
+  objects: undefined,
+  objectLevel: undefined,
+  segmentIds: undefined,
+  selectedObject: undefined,
 };
 
 /** Terminates the worker (cancelling everything in flight) and starts a fresh one. */
@@ -99,6 +105,11 @@ export async function restartWorker(): Promise<void> {
 async function loadCloud(): Promise<void> {
   const cloud = await api().getViewCloud(getState().pointBudget);
   setState({ cloud, scores: undefined, viewCounts: undefined });
+  // Segment ids follow the displayed points: fetch them again for the new cloud.
+  const { objects, objectLevel } = getState();
+  if (objects && objectLevel !== undefined) {
+    setState({ segmentIds: { level: objectLevel, ids: await api().getSegmentIds(objectLevel) } });
+  }
 }
 
 export async function openBuiltIn(id: string): Promise<void> {
@@ -237,6 +248,8 @@ export async function runQuery(text = getState().queryText): Promise<void> {
         threshold: reply.threshold,
         selectedCount: reply.selectedCount,
         boxes: reply.boxes,
+        confident: reply.confident !== false,
+        reason: reply.reason,
         timings: reply.timings,
       },
       boxes: [...boxes, ...st.boxes.filter((b) => b.source !== 'query')],
@@ -251,7 +264,18 @@ export async function runQuery(text = getState().queryText): Promise<void> {
 export async function selectBox(box: ViewBox): Promise<void> {
   const center = [0, 1, 2].map((a) => (box.min[a] + box.max[a]) / 2) as [number, number, number];
   const radius = Math.hypot(...[0, 1, 2].map((a) => box.max[a] - box.min[a])) / 2;
-  setState({ selectedBox: box.key, selectedTokens: box.tokens, flyTo: { center, radius } });
+  // A proposal's or GT object's box picked in the view selects it in the Objects panel too.
+  const picked = /^(object|gt)-(\d+)$/.exec(box.key);
+  const selectedObject: ObjectSelection | undefined =
+    picked && (box.source === 'object' || box.source === 'gt')
+      ? { kind: picked[1] === 'object' ? 'proposal' : 'gt', id: Number(picked[2]) }
+      : getState().selectedObject;
+  setState({
+    selectedBox: box.key,
+    selectedTokens: box.tokens,
+    selectedObject,
+    flyTo: { center, radius },
+  });
   if (box.tokens) return;
   try {
     const tokens = await api().encodeTokens(box.min, box.max);
@@ -261,6 +285,61 @@ export async function selectBox(box: ViewBox): Promise<void> {
   } catch (err) {
     reportError(err);
   }
+}
+
+/** Segments the open scene (a cancellable job) and colours/lists its default level. */
+export async function findObjects(): Promise<void> {
+  await busy(
+    'Finding objects…',
+    async () => {
+      const objects = await api().objects(onProgress);
+      const level = objects.objectLevel;
+      const ids = await api().getSegmentIds(level);
+      setState({
+        objects,
+        objectLevel: level,
+        segmentIds: { level, ids },
+        selectedObject: undefined,
+      });
+    },
+    'objects',
+  );
+}
+
+/** Lists and colours another proposal level. */
+export async function setObjectLevel(level: number): Promise<void> {
+  if (!getState().objects) return;
+  setState({ objectLevel: level });
+  try {
+    const ids = await api().getSegmentIds(level);
+    // A later choice may have landed first.
+    if (getState().objectLevel === level) setState({ segmentIds: { level, ids } });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** The box an Objects-panel selection draws (a proposal's or a ground-truth object's). */
+function selectionBox(sel: ObjectSelection): ViewBox | undefined {
+  const s = getState();
+  if (sel.kind === 'proposal') {
+    const o = s.objects?.objects.find((p) => p.id === sel.id);
+    return o && objectViewBox(o);
+  }
+  const o = s.scene?.objects.find((g) => g.id === sel.id);
+  return o && gtViewBox(o);
+}
+
+/** Selects an object from the Objects panel: draws its box, flies to it, shows its tokens. */
+export async function selectObject(sel: ObjectSelection): Promise<void> {
+  const box = selectionBox(sel);
+  if (!box) return;
+  // One panel box at a time; GT boxes in `boxes` only ever come from the panel.
+  setState((s) => ({
+    selectedObject: sel,
+    boxes: [...s.boxes.filter((b) => b.source !== 'object' && b.source !== 'gt'), box],
+  }));
+  await selectBox(box);
 }
 
 let tokenBoxSeq = 0;

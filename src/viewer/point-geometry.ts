@@ -1,6 +1,7 @@
 /** The point cloud's BufferGeometry and in-place per-point value updates. */
 import { BufferAttribute, BufferGeometry } from 'three';
 import type { PointScores, ViewCloud } from '../../workers/pipeline-api';
+import { NO_SEGMENT_RGB, writeSegmentColors } from './objects';
 
 /** Writes per-point values into an attribute in place (the geometry is never rebuilt). */
 export function applyValues(
@@ -15,6 +16,22 @@ export function applyValues(
   attr.needsUpdate = true;
 }
 
+/**
+ * Writes the per-point segment colours (one stable colour per proposal id, grey for −1) in
+ * place; ids of another length (a cloud of another level) leave every point grey.
+ */
+export function applySegmentColors(geometry: BufferGeometry, ids: Int32Array | undefined): void {
+  const attr = geometry.getAttribute('segmentRgb') as BufferAttribute;
+  const array = attr.array as Uint8Array;
+  if (ids && ids.length * 3 === array.length) writeSegmentColors(ids, array);
+  else fillGrey(array);
+  attr.needsUpdate = true;
+}
+
+function fillGrey(array: Uint8Array): void {
+  for (let i = 0; i < array.length; i += 3) array.set(NO_SEGMENT_RGB, i);
+}
+
 /** Positions, normalised Uint8 colours, and the per-point value attributes the shader reads. */
 export function buildGeometry(cloud: ViewCloud): BufferGeometry {
   const n = cloud.positions.length / 3;
@@ -25,6 +42,9 @@ export function buildGeometry(cloud: ViewCloud): BufferGeometry {
   geometry.setAttribute('views', new BufferAttribute(new Float32Array(n).fill(NaN), 1));
   const ids = cloud.instanceIds ?? new Int32Array(n).fill(-1);
   geometry.setAttribute('instanceId', new BufferAttribute(new Float32Array(ids), 1));
+  const segmentRgb = new Uint8Array(n * 3);
+  fillGrey(segmentRgb);
+  geometry.setAttribute('segmentRgb', new BufferAttribute(segmentRgb, 3, true));
   geometry.computeBoundingSphere();
   return geometry;
 }

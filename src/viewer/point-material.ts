@@ -18,6 +18,7 @@ export const COLOR_MODE_INDEX: Record<ColorMode, number> = {
   heatmap: 1,
   views: 2,
   instance: 3,
+  segment: 4,
 };
 
 const vertexShader = /* glsl */ `
@@ -25,6 +26,7 @@ attribute vec3 rgb;
 attribute float score;
 attribute float views;
 attribute float instanceId;
+attribute vec3 segmentRgb;
 uniform int uMode;
 uniform sampler2D uColormap;
 uniform vec2 uRange;
@@ -56,6 +58,8 @@ void main() {
     base = hasValue(views) ? ramp(views, uViewRange) : vec3(0.25);
   } else if (uMode == 3) {
     base = instanceColor(instanceId);
+  } else if (uMode == 4) {
+    base = segmentRgb;
   }
   vColor = base;
   vec4 mv = modelViewMatrix * vec4(position, 1.0);

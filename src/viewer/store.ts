@@ -9,6 +9,7 @@ import type {
   FrameImage,
   ModelCacheInfo,
   ModelInfo,
+  ObjectsReply,
   PingReply,
   PipelineDefaults,
   QueryBox,
@@ -18,7 +19,7 @@ import type {
   ViewCloud,
 } from '../../workers/pipeline-api';
 
-export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance';
+export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance' | 'segment';
 export type ColormapName = 'turbo' | 'viridis';
 export type SizeUnits = 'pixels' | 'metres';
 export type AppStatus = 'starting' | 'ready' | 'busy' | 'error';
@@ -32,7 +33,15 @@ export interface ViewBox {
   label: string;
   score?: number;
   tokens?: string;
-  source: 'query' | 'tokens' | 'gt';
+  source: BoxSource;
+}
+
+export type BoxSource = 'query' | 'tokens' | 'gt' | 'object';
+
+/** What the Objects panel selected: a segmentation proposal or a ground-truth object, by id. */
+export interface ObjectSelection {
+  kind: 'proposal' | 'gt';
+  id: number;
 }
 
 /** The last query's result without the per-point scores (those live in `scores`). */
@@ -41,6 +50,10 @@ export interface QueryResult {
   threshold: number;
   selectedCount: number;
   boxes: QueryBox[];
+  /** False when nothing separates from the background (then `boxes` is empty). */
+  confident: boolean;
+  /** Why the reply is not confident (the pipeline's text, shown as text). */
+  reason?: string;
   timings: { embedMs: number; groundMs: number };
 }
 
@@ -89,7 +102,14 @@ export interface AppState {
   modelCache?: ModelCacheInfo;
   extraction?: ExtractSummary;
   /** Which long job is running, for the Cancel buttons and progress bars. */
-  job?: 'open' | 'model' | 'extract';
+  job?: 'open' | 'model' | 'extract' | 'objects';
+  /** The open scene's segmentation (every proposal of every level), once found. */
+  objects?: ObjectsReply;
+  /** The proposal level the Objects panel lists and colours (default objects.objectLevel). */
+  objectLevel?: number;
+  /** Per displayed point, the proposal id at `level` (−1 = none), for 'segment' colouring. */
+  segmentIds?: { level: number; ids: Int32Array };
+  selectedObject?: ObjectSelection;
   queryText: string;
   queryHistory: string[];
   /** Comma-separated negative phrases as edited; undefined = the pipeline's default. */

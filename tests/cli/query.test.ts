@@ -55,6 +55,8 @@ function countInBox(p: Float32Array, box: { min: number[]; max: number[] }): num
 
 interface QueryJson {
   text: string;
+  confident: boolean;
+  reason?: string;
   threshold: number;
   selectedCount: number;
   boxes: {

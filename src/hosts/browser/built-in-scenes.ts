@@ -43,5 +43,14 @@ export function browserBuiltInScenes(origin: string): BuiltInScene[] {
       },
       new URL('/scenes/demo-room/', origin).href,
     ),
+    bundleOverHttp(
+      {
+        id: 'cluttered-room',
+        name: 'Cluttered room',
+        description:
+          'A generated room where objects touch: two orange chairs at the table, a TV on the cabinet, furniture against the walls, a flat rug.',
+      },
+      new URL('/scenes/cluttered-room/', origin).href,
+    ),
   ];
 }

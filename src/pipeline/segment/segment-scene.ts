@@ -356,27 +356,32 @@ function detectStructure(
     const sceneAbove = upSign > 0 ? above[i] >= below[i] : below[i] >= above[i];
     kinds[cand.segment] = sceneAbove ? StructureKind.Floor : StructureKind.Ceiling;
   });
-  // Flat objects on the floor (a rug, a mat) pass every floor test: a floor-like segment of
-  // another colour, much smaller than the main (largest) floor segment, is an object.
-  let mainFloor = -1;
-  for (let s = 0; s < stats.count; s++) {
-    if (
-      kinds[s] === StructureKind.Floor &&
-      (mainFloor < 0 || stats.voxels[s] > stats.voxels[mainFloor])
-    ) {
-      mainFloor = s;
+  // Flat objects on the floor (a rug, a mat) pass every floor test. Floor segments are grouped
+  // by colour (the floor may be in pieces, around furniture); the largest group is the floor, and
+  // a segment of another colour whose group is much smaller is an object lying on it.
+  const floors: number[] = [];
+  for (let s = 0; s < stats.count; s++) if (kinds[s] === StructureKind.Floor) floors.push(s);
+  const groupVoxels = floors.map((s) => {
+    let sum = 0;
+    for (const t of floors) {
+      if (stats.colourDistance(s, t) <= o.structureJoinColour) sum += stats.voxels[t];
     }
-  }
-  for (const cand of candidates) {
-    const s = cand.segment;
-    if (kinds[s] !== StructureKind.Floor || s === mainFloor) continue;
+    return sum;
+  });
+  let main = -1;
+  floors.forEach((s, k) => {
+    if (main < 0 || groupVoxels[k] > groupVoxels[main]) main = k;
+  });
+  const newlyMarked = new Set(candidates.map((c) => c.segment));
+  floors.forEach((s, k) => {
+    if (!newlyMarked.has(s) || k === main) return;
     if (
-      stats.voxels[s] < o.floorObjectMaxShare * stats.voxels[mainFloor] &&
-      stats.colourDistance(s, mainFloor) > o.structureJoinColour
+      groupVoxels[k] < o.floorObjectMaxShare * groupVoxels[main] &&
+      stats.colourDistance(s, floors[main]) > o.structureJoinColour
     ) {
       kinds[s] = StructureKind.None;
     }
-  }
+  });
   markCoplanarStructure(stats, kinds, minVoxels, o);
   return kinds;
 }

@@ -21,8 +21,7 @@ export function gtCategoryHeatmap(
   const p = cloud.positions;
   const cell = options.blurM / 1.5;
   // Cell coordinates packed in one number (|cell| < 10⁴ for any room): Map keys stay fast.
-  const key = (x: number, y: number, z: number) =>
-    ((x + 1e4) * 2e4 + (y + 1e4)) * 2e4 + (z + 1e4);
+  const key = (x: number, y: number, z: number) => ((x + 1e4) * 2e4 + (y + 1e4)) * 2e4 + (z + 1e4);
   const cellOf = (i: number, a: number) => Math.floor(p[i * 3 + a] / cell);
   const sums = new Map<number, [number, number]>();
   for (let i = 0; i < n; i++) {

@@ -6,6 +6,10 @@ import {
   parseModelConfig,
 } from '../../../../src/pipeline/clip/model-source/clip-model-config';
 import { buildOfflineModelFiles } from '../../../../src/pipeline/clip/offline/offline-model-files';
+import {
+  OFFLINE_IGNORED_WORDS,
+  OFFLINE_VOCAB_WORDS,
+} from '../../../../src/pipeline/clip/offline/offline-spec';
 
 // Mutated config files (truncations, bit flips, garbage, random JSON) either parse or throw our
 // ModelError — never another exception.
@@ -33,6 +37,7 @@ function mutated(base: Uint8Array) {
         projection_dim: fc.jsonValue(),
         text_config: fc.jsonValue(),
         image_mean: fc.jsonValue(),
+        closed_vocabulary: fc.jsonValue(),
         size: fc.jsonValue(),
       })
       .map((v) => new TextEncoder().encode(JSON.stringify(v))),
@@ -72,6 +77,10 @@ describe('model config parsing under fuzz', () => {
       projectionDim: 64,
       contextLength: 77,
       vocabSize: 575,
+      closedVocabulary: {
+        words: [...OFFLINE_VOCAB_WORDS],
+        ignoredWords: [...OFFLINE_IGNORED_WORDS],
+      },
     });
     expect(() => checkPreprocessorConfig(preprocessor, 'p')).not.toThrow();
     expect(() =>
