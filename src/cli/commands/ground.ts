@@ -5,10 +5,8 @@ import { QUERY_DEFAULTS } from '../../pipeline/defaults';
 import { MissingFileError, ParseError } from '../../pipeline/errors';
 import { readNpy } from '../../pipeline/io/npy';
 import { groundScoresOnObjects } from '../../pipeline/query/ground-objects';
-import { sceneObjects } from '../../pipeline/query/scene-objects';
 import type { GroundedBox } from '../../pipeline/query/types';
-import { progressLine } from '../progress-line';
-import { openScenePoints } from './scene-points';
+import { openScenePoints, segmentScenePoints } from './scene-points';
 
 export interface GroundCommandResult {
   scene: string;
@@ -71,15 +69,7 @@ export const groundCommand: CliCommand = {
     const scene = await openScenePoints(path, io);
     const points = scene.cloud.positions.length / 3;
     const scores = await readPointScores(scoresFile, points);
-    const t0 = performance.now();
-    const index = sceneObjects(
-      scene.cloud,
-      scene.up,
-      {},
-      {
-        onProgress: (p) => io.progress(progressLine(p)),
-      },
-    );
+    const { index, ms: segmentMs } = segmentScenePoints(scene, io);
     const t1 = performance.now();
     const result = groundScoresOnObjects(scores, index, {
       topK: topK ?? QUERY_DEFAULTS.topK,
@@ -101,7 +91,7 @@ export const groundCommand: CliCommand = {
       ...(result.reason ? { reason: result.reason } : {}),
       boxes: result.boxes,
       timingsMs: {
-        segment: Number((t1 - t0).toFixed(1)),
+        segment: segmentMs,
         ground: Number((t2 - t1).toFixed(1)),
       },
     };

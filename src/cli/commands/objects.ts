@@ -1,10 +1,8 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber } from '../args';
-import { sceneObjects } from '../../pipeline/query/scene-objects';
 import { listSceneObjects } from '../../pipeline/session/object-list';
 import type { SceneObject } from '../../pipeline/session/types';
-import { progressLine } from '../progress-line';
-import { openScenePoints } from './scene-points';
+import { openScenePoints, segmentScenePoints } from './scene-points';
 
 export interface ObjectsCommandResult {
   scene: string;
@@ -30,16 +28,7 @@ export const objectsCommand: CliCommand = {
       throw new CliUsageError('--level must be a non-negative integer');
     }
     const scene = await openScenePoints(path, io);
-    const t0 = performance.now();
-    const index = sceneObjects(
-      scene.cloud,
-      scene.up,
-      {},
-      {
-        onProgress: (p) => io.progress(progressLine(p)),
-      },
-    );
-    const t1 = performance.now();
+    const { index, ms: segmentMs } = segmentScenePoints(scene, io);
     const list = listSceneObjects(index.segmentation, scene.normalisation);
     if (level !== undefined && level >= list.levelCount) {
       throw new CliUsageError(
@@ -52,7 +41,7 @@ export const objectsCommand: CliCommand = {
       levelCount: list.levelCount,
       objectLevel: list.objectLevel,
       objects: level === undefined ? list.objects : list.objects.filter((o) => o.level === level),
-      timingsMs: { segment: Number((t1 - t0).toFixed(1)) },
+      timingsMs: { segment: segmentMs },
     };
     return result;
   },

@@ -9,6 +9,8 @@ import { UnsupportedError } from '../../pipeline/errors';
 import { FEATURE_BUNDLE_FORMAT, readFeatureBundle } from '../../pipeline/features/bundle';
 import { sceneNormalisation } from '../../pipeline/features/voxel-tokens';
 import { readText } from '../../pipeline/io/file-source';
+import type { ProposalIndex } from '../../pipeline/query/proposal-grounding';
+import { sceneObjects } from '../../pipeline/query/scene-objects';
 import { openScene } from '../../pipeline/scene/open-scene';
 import { ensureCloud } from '../../pipeline/scene/reconstruct';
 import type { GtObject, PointCloud } from '../../pipeline/scene/types';
@@ -62,4 +64,21 @@ export async function openScenePoints(path: string, io: CliIo): Promise<ScenePoi
     normalisation: sceneNormalisation(cloud.positions),
     objects: scene.objects ?? [],
   };
+}
+
+/** The scene's objects (segmentation + lookup grid), with progress; and how long it took. */
+export function segmentScenePoints(
+  scene: ScenePoints,
+  io: CliIo,
+): { index: ProposalIndex; ms: number } {
+  const t0 = performance.now();
+  const index = sceneObjects(
+    scene.cloud,
+    scene.up,
+    {},
+    {
+      onProgress: (p) => io.progress(progressLine(p)),
+    },
+  );
+  return { index, ms: Number((performance.now() - t0).toFixed(1)) };
 }

@@ -48,6 +48,7 @@ function sharedEncoder(): ClipEncoder {
     dim: encoder.dim,
     embedImages: (p, b) => encoder.embedImages(p, b),
     embedTexts: (t) => encoder.embedTexts(t),
+    unknownWords: (t) => encoder.unknownWords?.(t) ?? [],
     dispose: async () => undefined,
   };
 }
