@@ -162,15 +162,24 @@ export function groundProposals(
   }
   const value = o.logistic ? (i: number) => logit(scores[i]) : (i: number) => scores[i];
 
-  // Scene statistics over the seen points (one pass; a strided sample for the median).
+  // Scene statistics over the seen points: an evenly strided sample of at most 262,144 of them
+  // (a logit per point of a 1M cloud costs more than the rest of grounding); the exact count of
+  // seen points only decides whether anything was seen.
   let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (s === s && s !== Infinity && s !== -Infinity) seen++;
+  }
+  // Few seen points: all of them (a sample of a sparse heatmap could miss them all).
+  const statsStride = seen < 65_536 ? 1 : Math.max(1, Math.ceil(n / 262_144));
+  let sampled = 0;
   let sum = 0;
   let sumSq = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i += statsStride) {
     const s = scores[i];
     if (s === s && s !== Infinity && s !== -Infinity) {
       const v = value(i);
-      seen++;
+      sampled++;
       sum += v;
       sumSq += v * v;
     }
@@ -183,9 +192,9 @@ export function groundProposals(
       candidates: 0,
     };
   }
-  const sceneMean = sum / seen;
-  const sceneStd = Math.sqrt(Math.max(0, sumSq / seen - sceneMean * sceneMean));
-  const { median: sceneMedian, mad } = sampledMedian(scores, value, 65_536);
+  const sceneMean = sum / Math.max(1, sampled);
+  const sceneStd = Math.sqrt(Math.max(0, sumSq / Math.max(1, sampled) - sceneMean * sceneMean));
+  const { median: sceneMedian, mad } = sampledMedian(scores, value, seen < 65_536 ? 1 : 65_536);
   // The scale separation is measured in: the robust spread (1.4826 MAD) of the seen points, so
   // a large matching object does not inflate it; the plain deviation where half the points tie.
   const sceneScale = mad > 0 ? 1.4826 * mad : sceneStd;
@@ -471,9 +480,10 @@ function trimmedVariance(values: Float64Array, n: number, trim: number, mean: nu
 function sampledMedian(
   scores: Float32Array,
   value: (i: number) => number,
+  /** 1: every point; otherwise about this many points, evenly strided. */
   maxSamples: number,
 ): { median: number; mad: number } {
-  const stride = Math.max(1, Math.ceil(scores.length / maxSamples));
+  const stride = maxSamples === 1 ? 1 : Math.max(1, Math.ceil(scores.length / maxSamples));
   const sample = new Float64Array(Math.ceil(scores.length / stride));
   let m = 0;
   for (let i = 0; i < scores.length; i += stride) {
