@@ -214,3 +214,27 @@ describe('groundProposals on random segmentations (properties)', () => {
     }
   });
 });
+
+describe('groundProposals on hostile clouds (fuzz)', () => {
+  it('NaN, infinite and absurd coordinates never throw or produce a non-finite box', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const random = mulberry32(seed * 7919);
+      const n = 50 + Math.floor(random() * 400);
+      const positions = Float32Array.from({ length: n * 3 }, () => {
+        const u = random();
+        if (u < 0.05) return NaN;
+        if (u < 0.08) return (random() < 0.5 ? -1 : 1) * 1e30;
+        if (u < 0.1) return Infinity;
+        return random() * 5;
+      });
+      const labels = Array.from({ length: n }, () => Math.floor(random() * 6));
+      const seg = handSegmentation(positions, [labels, labels.map((v) => v >> 1)]);
+      const index = new ProposalIndex(positions, seg);
+      const scores = Float32Array.from({ length: n }, () => (random() < 0.2 ? NaN : random()));
+      const r = groundProposals(scores, index, { minSeparation: 0, minSignificance: 0 });
+      for (const b of r.boxes) {
+        expect([...b.min, ...b.max, b.score].every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+});
