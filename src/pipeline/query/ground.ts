@@ -12,7 +12,7 @@ import {
   type NegativeSet,
   type ScoreOptions,
 } from './relevancy';
-import { autoThreshold, selectAboveThreshold } from './threshold';
+import { autoThreshold, logit, selectAboveThreshold } from './threshold';
 import type { GroundedBox, GroundingResult, SimilarityField } from './types';
 import { clusterPoints } from './voxel-clusters';
 
@@ -159,10 +159,6 @@ function marginAboveThreshold(
   logistic: boolean,
 ): Float32Array {
   const weights = new Float32Array(scores.length);
-  const logit = (p: number) => {
-    const c = Math.min(1 - 1e-7, Math.max(1e-7, p));
-    return Math.log(c / (1 - c));
-  };
   const t = logistic ? logit(threshold) : threshold;
   for (let k = 0; k < selected.length; k++) {
     const i = selected[k];

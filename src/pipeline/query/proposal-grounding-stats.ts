@@ -14,53 +14,41 @@ export function trimmedMean(values: Float64Array, n: number, trim: number): numb
   return sum / (n - 2 * cut);
 }
 
-export interface SeenStats {
-  /** Points with a finite score. */
-  seen: number;
-  mean: number;
-  /** Standard deviation of the finite scores (0 when fewer than two). */
-  std: number;
-  median: number;
-}
-
-/** Mean, spread and median of the finite scores (NaN = unseen). */
-export function seenStats(scores: Float32Array): SeenStats {
-  let seen = 0;
-  let sum = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (Number.isFinite(s)) {
-      seen++;
-      sum += s;
-    }
-  }
-  if (seen === 0) return { seen, mean: Number.NaN, std: 0, median: Number.NaN };
-  const mean = sum / seen;
-  const finite = new Float64Array(seen);
-  let k = 0;
-  let ss = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (Number.isFinite(s)) {
-      finite[k++] = s;
-      ss += (s - mean) * (s - mean);
-    }
-  }
-  finite.sort();
-  const median =
-    seen % 2 === 1 ? finite[(seen - 1) / 2] : 0.5 * (finite[seen / 2 - 1] + finite[seen / 2]);
-  return { seen, mean, std: seen > 1 ? Math.sqrt(ss / (seen - 1)) : 0, median };
-}
-
-/** The [lo, hi] quantiles of `values[0 .. n)` (sorts that prefix in place). */
-export function quantileRange(
+/** Variance of the kept (trimmed) values; `values[0..n)` are already sorted by trimmedMean. */
+export function trimmedVariance(
   values: Float64Array,
   n: number,
-  lo: number,
-  hi: number,
-): [number, number] {
-  const part = values.subarray(0, n);
-  part.sort();
-  const at = (q: number) => part[Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))))];
-  return [at(lo), at(hi)];
+  trim: number,
+  mean: number,
+): number {
+  if (n < 2) return 0;
+  const cut = Math.min(Math.floor(n * Math.max(0, Math.min(0.49, trim))), Math.floor((n - 1) / 2));
+  let ss = 0;
+  for (let i = cut; i < n - cut; i++) ss += (values[i] - mean) * (values[i] - mean);
+  return ss / Math.max(1, n - 2 * cut - 1);
+}
+
+export function sampledMedian(
+  scores: Float32Array,
+  value: (i: number) => number,
+  /** 1: every point; otherwise about this many points, evenly strided. */
+  maxSamples: number,
+): { median: number; mad: number } {
+  const stride = maxSamples === 1 ? 1 : Math.max(1, Math.ceil(scores.length / maxSamples));
+  const sample = new Float64Array(Math.ceil(scores.length / stride));
+  let m = 0;
+  for (let i = 0; i < scores.length; i += stride) {
+    const s = scores[i];
+    if (s === s && s !== Infinity && s !== -Infinity) sample[m++] = value(i);
+  }
+  if (m === 0) return { median: NaN, mad: 0 };
+  const part = sample.subarray(0, m);
+  const median = medianOfSorted(part.sort());
+  for (let k = 0; k < m; k++) part[k] = Math.abs(part[k] - median);
+  return { median, mad: medianOfSorted(part.sort()) };
+}
+
+function medianOfSorted(v: Float64Array): number {
+  const m = v.length;
+  return m % 2 === 1 ? v[(m - 1) / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }

@@ -65,7 +65,8 @@ export function autoThreshold(scores: Float32Array, options: ThresholdOptions): 
 /** Float32 sigmoid outputs are within 6e-8 of 0 or 1 at most; clamp to keep logits finite. */
 const LOGIT_EPSILON = 1e-7;
 
-function logit(p: number): number {
+/** Log-odds of a sigmoid output, clamped to stay finite. */
+export function logit(p: number): number {
   const c = Math.min(1 - LOGIT_EPSILON, Math.max(LOGIT_EPSILON, p));
   return Math.log(c / (1 - c));
 }
