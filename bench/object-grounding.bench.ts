@@ -92,9 +92,6 @@ for (const [label, spacing, shell] of [
   );
   const options = {
     topK: QUERY_DEFAULTS.topK,
-    thresholdFraction: QUERY_DEFAULTS.thresholdFraction,
-    thresholdHighQuantile: QUERY_DEFAULTS.thresholdHighQuantile,
-    locationBins: QUERY_DEFAULTS.locationBins,
   };
   let hits = 0;
   let q = 0;

@@ -74,9 +74,6 @@ export const groundCommand: CliCommand = {
     const result = groundScoresOnObjects(scores, index, {
       topK: topK ?? QUERY_DEFAULTS.topK,
       logistic: args.flags.logistic === true,
-      thresholdFraction: QUERY_DEFAULTS.thresholdFraction,
-      thresholdHighQuantile: QUERY_DEFAULTS.thresholdHighQuantile,
-      locationBins: QUERY_DEFAULTS.locationBins,
       normalisation: scene.normalisation,
     });
     const t2 = performance.now();

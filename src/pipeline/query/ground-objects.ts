@@ -2,6 +2,7 @@
  * Scores → grounded boxes on the scene's objects (segmentation proposals): the default whenever
  * a segmentation is at hand. The automatic threshold is still reported, for the heatmap legend.
  */
+import { QUERY_DEFAULTS } from '../defaults';
 import { encodeBoxToTokens, type SceneNormalisation } from '../../tokens/location-tokens';
 import {
   groundProposals,
@@ -12,11 +13,11 @@ import { autoThreshold } from './threshold';
 import type { GroundedBox, GroundingResult } from './types';
 
 export interface ObjectGroundingOptions extends Partial<ProposalGroundingOptions> {
-  /** Reported threshold: a fixed one, or the automatic rule with these parameters. */
+  /** Reported threshold: a fixed one, or the automatic rule with these parameters (defaults: QUERY_DEFAULTS). */
   threshold?: number;
-  thresholdFraction: number;
-  thresholdHighQuantile: number;
-  locationBins: number;
+  thresholdFraction?: number;
+  thresholdHighQuantile?: number;
+  locationBins?: number;
   normalisation?: SceneNormalisation;
 }
 
@@ -28,8 +29,8 @@ export function groundScoresOnObjects(
   const threshold =
     options.threshold ??
     autoThreshold(scores, {
-      fraction: options.thresholdFraction,
-      highQuantile: options.thresholdHighQuantile,
+      fraction: options.thresholdFraction ?? QUERY_DEFAULTS.thresholdFraction,
+      highQuantile: options.thresholdHighQuantile ?? QUERY_DEFAULTS.thresholdHighQuantile,
       logistic: options.logistic,
     });
   let selectedCount = 0;
@@ -45,7 +46,13 @@ export function groundScoresOnObjects(
     level: b.level,
     separation: b.separation,
     ...(options.normalisation
-      ? { tokens: encodeBoxToTokens(b, options.normalisation, options.locationBins) }
+      ? {
+          tokens: encodeBoxToTokens(
+            b,
+            options.normalisation,
+            options.locationBins ?? QUERY_DEFAULTS.locationBins,
+          ),
+        }
       : {}),
   }));
   return {

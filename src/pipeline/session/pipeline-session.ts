@@ -499,9 +499,6 @@ export class PipelineSession {
     const t0 = platform().now();
     const result = groundScoresOnObjects(scores, index, {
       topK: input.topK ?? QUERY_DEFAULTS.topK,
-      thresholdFraction: QUERY_DEFAULTS.thresholdFraction,
-      thresholdHighQuantile: QUERY_DEFAULTS.thresholdHighQuantile,
-      locationBins: QUERY_DEFAULTS.locationBins,
       normalisation: this.normalisation(state),
     });
     const t1 = platform().now();

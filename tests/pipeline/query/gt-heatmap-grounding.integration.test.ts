@@ -41,9 +41,6 @@ describe.each([
         const scores = gtCategoryHeatmap(scene, label, { ...options, seed });
         const r = groundScoresOnObjects(scores, index, {
           topK: QUERY_DEFAULTS.topK,
-          thresholdFraction: QUERY_DEFAULTS.thresholdFraction,
-          thresholdHighQuantile: QUERY_DEFAULTS.thresholdHighQuantile,
-          locationBins: QUERY_DEFAULTS.locationBins,
         });
         const instances = scene.objects!.filter((o) => o.label === label);
         if (!r.confident) failures.push(`${label} seed ${seed}: ${r.reason}`);
