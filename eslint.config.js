@@ -7,8 +7,16 @@ import globals from 'globals';
 /** Node's modules, with and without the node: prefix. */
 const NODE_BUILTINS = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
 
+/** The native onnxruntime is a Node host capability (Platform.ort), never in browser code. */
+const NATIVE_ORT_BAN = {
+  group: ['onnxruntime-node', 'onnxruntime-node/*'],
+  message:
+    'onnxruntime-node is a host capability: src/hosts/node installs it (Platform.ort); the pipeline reaches it through ortModule() / createOrtSession().',
+};
+
 /** What the pure layers (src/pipeline, src/demo-room, src/tokens) may not import. */
 const PURE_LAYER_BANS = [
+  NATIVE_ORT_BAN,
   { group: NODE_BUILTINS, message: 'The pure layers run in browsers too: use a host (src/hosts).' },
   {
     group: ['three', 'three/*', 'react', 'react/*', 'react-dom', 'react-dom/*', '@react-three/*'],
@@ -95,9 +103,15 @@ export default tseslint.config(
                 'The viewer reaches hosts only through the worker (workers/pipeline-api.ts).',
             },
             { group: NODE_BUILTINS, message: 'The viewer runs in the browser: no Node modules.' },
+            NATIVE_ORT_BAN,
           ],
         },
       ],
     },
+  },
+  {
+    // The browser's host and the worker keep onnxruntime-web.
+    files: ['src/hosts/browser/**/*.ts', 'workers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NATIVE_ORT_BAN] }] },
   },
 );

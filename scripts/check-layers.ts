@@ -232,6 +232,30 @@ export const LAYER_CASES: LayerCase[] = [
   ),
   rejected(
     'src/pipeline',
+    "imports 'onnxruntime-node' (a host capability)",
+    "import * as ort from 'onnxruntime-node';\nexport const o = ort;\n",
+    'eslint',
+  ),
+  accepted(
+    'src/pipeline',
+    "imports 'onnxruntime-web' (the portable default)",
+    "import * as ort from 'onnxruntime-web';\nexport const o = ort;\n",
+    'eslint',
+  ),
+  rejected(
+    'src/hosts/browser',
+    "imports 'onnxruntime-node'",
+    "import * as ort from 'onnxruntime-node';\nexport const o = ort;\n",
+    'eslint',
+  ),
+  rejected(
+    'workers',
+    "imports 'onnxruntime-node'",
+    "import { InferenceSession } from 'onnxruntime-node';\nexport const s = InferenceSession;\n",
+    'eslint',
+  ),
+  rejected(
+    'src/pipeline',
     'references the DOM lib (/// <reference lib>)',
     '/// <reference lib="dom" />\nexport const x = 1;\n',
     'eslint',

@@ -5,7 +5,16 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value (everything else consumes the next token if it isn't a flag). */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'force', 'pe', 'no-reconstruct']);
+const BOOLEAN_FLAGS = new Set([
+  'json',
+  'help',
+  'quiet',
+  'force',
+  'pe',
+  'no-reconstruct',
+  'dry-run',
+  'dense',
+]);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

@@ -4,7 +4,9 @@
  * 1 a failed command, 2 a usage error). src/cli/main.ts calls it with the process's streams;
  * tests call it in-process with string buffers.
  */
-import { parseArgs, CliUsageError } from './args';
+import { parseArgs, CliUsageError, type ParsedArgs } from './args';
+import { parseOrtRuntimeName, resolveNodeOrtRuntime } from '../hosts/node/platform';
+import { installPlatform, platform, type OrtHostRuntime } from '../pipeline/platform';
 import type { CliCommand, CliIo } from './command';
 import { COMMANDS } from './registry';
 
@@ -27,6 +29,8 @@ export function helpText(): string {
     '',
     'Options:',
     '  --json   machine-readable JSON on stdout (progress always goes to stderr)',
+    '  --runtime native|wasm   onnxruntime for models: native (onnxruntime-node, default where',
+    '           it loads) or wasm (onnxruntime-web, what the browser runs); also $SCENE3D_ORT_RUNTIME',
     "  --help   this text, or a command's usage with `<command> --help`",
   ].join('\n');
 }
@@ -38,7 +42,7 @@ export function oneLine(message: string): string {
 }
 
 /** Flags every command takes. */
-const GLOBAL_FLAGS = ['json', 'help'];
+const GLOBAL_FLAGS = ['json', 'help', 'runtime'];
 
 /** Flags given that the command's usage line does not name (a typo would otherwise be ignored). */
 function unknownFlags(command: CliCommand, flags: Record<string, unknown>): string[] {
@@ -50,7 +54,7 @@ function unknownFlags(command: CliCommand, flags: Record<string, unknown>): stri
 }
 
 export async function runCli(argv: string[], streams: CliStreams): Promise<number> {
-  const { stdout, stderr, isTty } = streams;
+  const { stdout, stderr } = streams;
   const args = parseArgs(argv);
   const [name, ...rest] = args.positionals;
   if (!name) {
@@ -74,6 +78,32 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     );
     return 2;
   }
+  const runtimeFlag = args.flags.runtime;
+  if (runtimeFlag !== undefined && !parseOrtRuntimeName(String(runtimeFlag))) {
+    stderr.write(
+      `error: usage error: --runtime expects native or wasm, got '${oneLine(String(runtimeFlag))}'\n`,
+    );
+    return 2;
+  }
+  // --runtime holds for this command only (tests run many commands in one process).
+  const previous = platform();
+  if (typeof runtimeFlag === 'string') {
+    let runtime: OrtHostRuntime | undefined;
+    installPlatform({ ...previous, ort: () => (runtime ??= resolveNodeOrtRuntime(runtimeFlag)) });
+  }
+  try {
+    return await runCommand(command, { positionals: rest, flags: args.flags }, streams);
+  } finally {
+    installPlatform(previous);
+  }
+}
+
+async function runCommand(
+  command: CliCommand,
+  args: ParsedArgs,
+  streams: CliStreams,
+): Promise<number> {
+  const { stdout, stderr, isTty } = streams;
   const json = args.flags.json === true;
   const io: CliIo = {
     json,
@@ -81,12 +111,12 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     warn: (line) => stderr.write(`${isTty ? '\r\x1b[K' : ''}warning: ${oneLine(line)}\n`),
   };
   try {
-    const result = await command.run({ positionals: rest, flags: args.flags }, io);
+    const result = await command.run(args, io);
     if (isTty) stderr.write('\r\x1b[K');
     const out =
       json || !command.format ? JSON.stringify(result, null, json ? 0 : 2) : command.format(result);
     stdout.write(out + '\n');
-    return 0;
+    return command.exitCode?.(result) ?? 0;
   } catch (err) {
     if (isTty) stderr.write('\r\x1b[K');
     const e = err as Error;

@@ -19,4 +19,9 @@ export interface CliCommand {
   run(args: ParsedArgs, io: CliIo): Promise<unknown>;
   /** Human-readable rendering of the result (defaults to pretty JSON). */
   format?(result: unknown): string;
+  /**
+   * The exit status for a result that was printed (default 0): `batch` exits 1 when a scene of
+   * its shard failed, with the full report still on stdout.
+   */
+  exitCode?(result: unknown): number;
 }

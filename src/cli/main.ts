@@ -2,6 +2,10 @@
 // CLI over the same pipeline code the worker runs: `npm run --silent cli -- <command> [args]`.
 // The logic is runCli (./cli.ts), which tests call in-process; this file binds it to the process.
 import { oneLine, runCli } from './cli';
+import { installNodePlatform } from '../hosts/node/platform';
+
+// Node's capabilities: threads up to the cores, the native onnxruntime where it loads.
+installNodePlatform();
 
 export function main(argv: string[]): Promise<number> {
   return runCli(argv, {

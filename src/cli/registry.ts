@@ -1,4 +1,6 @@
 import type { CliCommand } from './command';
+import { batchCommand } from './commands/batch';
+import { batchStatusCommand } from './commands/batch-status';
 import { embedImageCommand } from './commands/embed-image';
 import { embedTextCommand } from './commands/embed-text';
 import { evalCommand } from './commands/eval';
@@ -13,6 +15,8 @@ import { tokensCommand } from './commands/tokens';
 
 /** Every CLI command; one file per command under ./commands. Keep alphabetical. */
 export const COMMANDS: CliCommand[] = [
+  batchCommand,
+  batchStatusCommand,
   embedImageCommand,
   embedTextCommand,
   evalCommand,

@@ -101,7 +101,7 @@ export function sampleRoomSurfaces(
   return { positions, colors, normals, instanceIds };
 }
 
-function touchesShell(layout: RoomLayout, x: number, y: number, z: number): boolean {
+export function touchesShell(layout: RoomLayout, x: number, y: number, z: number): boolean {
   const { min, max } = layout.interior;
   const m = CONTACT_MARGIN_M;
   return (
@@ -118,7 +118,7 @@ function touchesShell(layout: RoomLayout, x: number, y: number, z: number): bool
  * Inside (or touching) any solid other than the primitive the point was sampled from, including
  * the other primitives of the same object (the seat's side under an armrest).
  */
-function isCovered(
+export function isCovered(
   layout: RoomLayout,
   ownerObject: number,
   ownerPrimitive: number,
@@ -148,7 +148,7 @@ function isCovered(
   return false;
 }
 
-function seenByAnyView(
+export function seenByAnyView(
   tracer: RoomTracer,
   views: PlannedView[],
   x: number,

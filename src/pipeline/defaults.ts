@@ -81,6 +81,18 @@ export type FeatureDetail = keyof typeof FEATURE_DETAIL_PRESETS;
 /** Feature pipeline (multi-view CLIP features, fusion, compact field, 3D-LLM export). */
 export const FEATURE_DEFAULTS = {
   /**
+   * Per-view features: 'dense' (one forward pass per 224-px window, one feature per ViT patch,
+   * the last block rewritten as in ClearCLIP; clip/dense) or 'crops' (CLIP on every crop tile:
+   * 40–1,432 encoder calls per view). Models without dense features fall back to crops.
+   */
+  features: 'dense' as 'dense' | 'crops',
+  /**
+   * Dense windows: the view is resized so its shorter side is this many pixels, and 224-px
+   * windows step by `denseStride` (640×480 → 448×336 → 3×2 = 6 windows per view).
+   */
+  denseShortSide: 336,
+  denseStride: 112,
+  /**
    * Crop tile sides as fractions of the image's shorter side (LERF-style multi-scale tiles);
    * at least two scales; each scale tiles the whole image. The 'standard' detail preset: see
    * FEATURE_DETAIL_PRESETS for what coarser and finer tiles cost and give.
@@ -232,6 +244,19 @@ export const RENDER_DEFAULTS = {
   maxPixels: 8192 * 8192,
   /** Rendered frames: renders kept in memory per renderedFrames() call (most recent). */
   memoViews: 4,
+  /**
+   * Renders a session keeps for the open scene (re-extraction reuses them), bytes; a 512² view
+   * with instance ids takes about 2.4 MB, so the default view plan fits.
+   */
+  storeBytes: 256 * 2 ** 20,
+  /**
+   * Extraction from rendered views adds object-centric views (plan.objectViewsPerBox each) of
+   * the segmentation's largest whole objects, at most this many: close looks at small things
+   * (a lamp, a plant) that the room-coverage views see only from afar.
+   */
+  maxObjectBoxes: 24,
+  /** ...of at least this many points. */
+  minObjectBoxPoints: 100,
   plan: {
     /** Camera heights above the inferred floor, metres (standing eye heights). */
     eyeHeightsM: [1.25, 1.65] as readonly number[],
@@ -284,8 +309,13 @@ export const PROPOSAL_GROUNDING_DEFAULTS = {
   shrinkagePoints: 10,
   /** Confidence: the contrast must reach this many standard deviations of the scene's scores... */
   minSeparation: 1,
-  /** ...and the inside − surroundings difference this many standard errors. */
+  /** ...and the inside − surroundings difference this many standard errors... */
   minSignificance: 5,
+  /**
+   * ...and, for LERF relevancy scores, the object's (trimmed mean) relevancy above this: the
+   * query must describe it better than the canonical phrases do.
+   */
+  minInsideRelevancy: 0.5,
   /** Boxes after the best are kept while their score is at least this share of the best's. */
   relativeScore: 0.5,
   /**

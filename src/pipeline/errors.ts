@@ -53,6 +53,24 @@ export class ModelError extends Error {
   }
 }
 
+/**
+ * onnxruntime failed on a model that passed our checks (the native runtime's errors name
+ * neither the file nor what it was doing): which file, at which stage, on which runtime.
+ */
+export class OrtRuntimeError extends ModelError {
+  override name = 'OrtRuntimeError';
+  constructor(
+    readonly file: string,
+    readonly stage: 'create-session' | 'run',
+    readonly runtime: 'native' | 'wasm',
+    readonly reason: string,
+  ) {
+    super(
+      `${file}: ${stage === 'run' ? 'inference failed' : 'could not create a session'} on the ${runtime} onnxruntime: ${reason}`,
+    );
+  }
+}
+
 /** The work would exceed the memory budget and no documented downsampling applies. */
 export class BudgetError extends Error {
   override name = 'BudgetError';

@@ -2,10 +2,27 @@
  * What the host platform offers the pure pipeline, in one place (like transformers.js's `env`).
  * The pipeline never probes for browser or Node APIs itself: a host (src/hosts/browser or
  * src/hosts/node) installs its capabilities once at start-up with `installPlatform`. The defaults
- * are what runs everywhere: pure-JS decoders, one wasm thread, the wasm execution provider.
+ * are what runs everywhere: pure-JS decoders, one wasm thread, the wasm execution provider,
+ * onnxruntime-web.
  */
+import type * as OrtWeb from 'onnxruntime-web';
 import type { RgbImage } from './scene/types';
 import type { ModelFileCache } from './clip/model-source/model-file-cache';
+
+/**
+ * The part of the onnxruntime API the pipeline uses. onnxruntime-web and onnxruntime-node both
+ * re-export onnxruntime-common, so either module fits.
+ */
+export type OrtModule = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor' | 'env'>;
+
+/** An onnxruntime a host supplies (the Node host: onnxruntime-node, the native CPU runtime). */
+export interface OrtHostRuntime {
+  /** 'native' runs sessions in-process on the CPU EP with intra-op threads; 'wasm' is ort-web. */
+  name: 'native' | 'wasm';
+  module: OrtModule;
+  /** Why this is not the runtime the host was asked for (e.g. onnxruntime-node did not load). */
+  diagnostic?: string;
+}
 
 export interface Platform {
   /** Host name for messages and diagnostics ('browser', 'node', 'memory'). */
@@ -19,12 +36,24 @@ export interface Platform {
   maxThreads: number;
   /** Logical cores, for the default thread count. */
   hardwareConcurrency: number;
+  /**
+   * Cores other processes are not using right now (Node: measured once, when the first session
+   * asks), for the default thread count: an onnxruntime thread that shares its core with another
+   * busy process stalls every parallel op, so 2 threads on 2 cores with one busy are slower
+   * than 1 (README "Models and speed"). Absent or undefined: all of them.
+   */
+  freeCores?: () => number | undefined;
   /** onnxruntime execution providers to try, best first (e.g. ['webgpu', 'wasm']). */
   executionProviders(): Promise<string[]>;
   /** Where downloaded model files are kept (Cache Storage, a directory), if anywhere. */
   modelCache?: ModelFileCache;
   /** Milliseconds from an arbitrary origin, for timings. */
   now(): number;
+  /**
+   * The onnxruntime to create sessions and tensors with, resolved on first use (loading a native
+   * module costs time that commands without a model should not pay); absent = onnxruntime-web.
+   */
+  ort?: () => OrtHostRuntime;
 }
 
 /** The one place the pipeline looks for a clock itself (hosts install theirs). */

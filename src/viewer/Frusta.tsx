@@ -40,12 +40,23 @@ function frustumVertices(frames: ViewFrame[], depth: number): Float32Array {
   return out;
 }
 
+/** Captured frames grey, rendered views light blue. */
+function baseColors(frames: ViewFrame[], colors: Float32Array) {
+  frames.forEach((f, k) => {
+    const c = f.rendered ? [0.45, 0.65, 0.95] : [0.55, 0.55, 0.55];
+    for (let v = 0; v < VERTICES_PER_FRUSTUM; v++)
+      colors.set(c, (k * VERTICES_PER_FRUSTUM + v) * 3);
+  });
+}
+
 /** The frames' camera frusta in one LineSegments; clicking one opens that frame's image. */
 export function Frusta() {
   const invalidate = useThree((s) => s.invalidate);
   const scene = useApp((s) => s.scene);
   const selected = useApp((s) => s.frameImage?.index);
-  const frames = useMemo(() => scene?.frames ?? [], [scene]);
+  // Rendered views join the captured frames once an extraction used them.
+  const rendered = useApp((s) => s.extraction?.renderedFrames);
+  const frames = useMemo(() => [...(scene?.frames ?? []), ...(rendered ?? [])], [scene, rendered]);
 
   const geometry = useMemo(() => {
     const b = scene?.info.bounds;
@@ -55,7 +66,8 @@ export function Frusta() {
       'position',
       new BufferAttribute(frustumVertices(frames, Math.min(0.15, size * 0.03)), 3),
     );
-    const colors = new Float32Array(frames.length * VERTICES_PER_FRUSTUM * 3).fill(0.55);
+    const colors = new Float32Array(frames.length * VERTICES_PER_FRUSTUM * 3);
+    baseColors(frames, colors);
     g.setAttribute('color', new BufferAttribute(colors, 3));
     g.computeBoundingSphere();
     return g;
@@ -67,7 +79,7 @@ export function Frusta() {
   useEffect(() => {
     const attr = geometry.getAttribute('color') as BufferAttribute;
     const colors = attr.array as Float32Array;
-    colors.fill(0.55);
+    baseColors(frames, colors);
     const k = frames.findIndex((f) => f.index === selected);
     if (k >= 0) {
       for (let v = 0; v < VERTICES_PER_FRUSTUM; v++)

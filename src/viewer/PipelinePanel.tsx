@@ -5,6 +5,8 @@ import { useApp } from './store';
 
 type ExtractDefaults = PipelineDefaults['extract'];
 type Detail = ExtractDefaults['detail'];
+/** 'auto': the captured frames when the scene has them, views rendered from it when not. */
+type ViewChoice = 'auto' | 'captured' | 'rendered' | 'both';
 
 function formatEta(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '';
@@ -39,16 +41,21 @@ function presetOf(
 /** Feature extraction options, Extract with progress, ETA and Cancel, and the result summary. */
 export function PipelinePanel() {
   const id = useId();
-  const hasFrames = useApp((s) => (s.scene?.frames.length ?? 0) > 0);
+  const hasFrames = useApp((s) => (s.scene?.info.frameCount ?? 0) > 0);
+  const hasPoints = useApp((s) => (s.scene?.info.pointCount ?? 0) > 0);
+  const [views, setViews] = useState<ViewChoice>('auto');
   const status = useApp((s) => s.status);
   const job = useApp((s) => s.job);
   const progress = useApp((s) => (s.job === 'extract' ? s.progress : undefined));
   const extraction = useApp((s) => s.extraction);
   // The pipeline's defaults (from the worker; undefined until they arrive) under the user's edits.
   const defaults = useApp((s) => s.defaults?.extract);
+  const [featuresEdit, setFeatures] = useState<'dense' | 'crops'>();
   const [strideEdit, setStride] = useState<number>();
   const [scalesEdit, setScales] = useState<string>();
   const [overlapEdit, setOverlap] = useState<number>();
+  const features = featuresEdit ?? defaults?.features ?? 'dense';
+  const crops = features === 'crops';
   const stride = strideEdit ?? defaults?.frameStride;
   const scales = scalesEdit ?? defaults?.cropScales.join(', ') ?? '';
   const overlap = overlapEdit ?? defaults?.cropOverlap;
@@ -65,7 +72,13 @@ export function PipelinePanel() {
   const run = () => {
     if (stride === undefined || overlap === undefined) return;
     const cropScales = parseScales(scales);
-    extract({ frameStride: Math.max(1, Math.round(stride)), cropScales, cropOverlap: overlap });
+    extract({
+      features,
+      frameStride: Math.max(1, Math.round(stride)),
+      cropScales,
+      cropOverlap: overlap,
+      ...(views !== 'auto' ? { views } : {}),
+    });
   };
 
   const running = job === 'extract';
@@ -74,11 +87,24 @@ export function PipelinePanel() {
     <section className="panel pipeline-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Pipeline</h2>
       <div className="row">
+        <label htmlFor={`${id}-features`}>Features</label>
+        <select
+          id={`${id}-features`}
+          value={features}
+          disabled={!defaults}
+          title="Dense: one encoder pass per 224-px window, a feature per ViT patch (fast). Crops: CLIP on every crop tile (tens to thousands of encoder calls per view)."
+          onChange={(e) => setFeatures(e.target.value === 'crops' ? 'crops' : 'dense')}
+        >
+          <option value="dense">dense (one pass)</option>
+          <option value="crops">crops</option>
+        </select>
+      </div>
+      <div className="row">
         <label htmlFor={`${id}-detail`}>Detail</label>
         <select
           id={`${id}-detail`}
           value={detail}
-          disabled={!defaults}
+          disabled={!defaults || !crops}
           title="Finer crop tiles give sharper object edges and cost more encoder calls"
           onChange={(e) => choosePreset(e.target.value)}
         >
@@ -89,6 +115,26 @@ export function PipelinePanel() {
           ))}
           <option value="custom" disabled>
             custom
+          </option>
+        </select>
+      </div>
+      <div className="row">
+        <label htmlFor={`${id}-views`}>Views</label>
+        <select
+          id={`${id}-views`}
+          value={views}
+          title="Captured RGB-D frames, or views rendered from the scene's mesh or points (as 3D-LLM does)"
+          onChange={(e) => setViews(e.target.value as ViewChoice)}
+        >
+          <option value="auto">{hasFrames ? 'auto (captured)' : 'auto (rendered)'}</option>
+          <option value="captured" disabled={!hasFrames}>
+            captured
+          </option>
+          <option value="rendered" disabled={!hasPoints}>
+            rendered
+          </option>
+          <option value="both" disabled={!hasFrames || !hasPoints}>
+            both
           </option>
         </select>
       </div>
@@ -110,7 +156,7 @@ export function PipelinePanel() {
           max={0.9}
           step={0.05}
           value={overlap ?? ''}
-          disabled={!defaults}
+          disabled={!defaults || !crops}
           onChange={(e) => setOverlap(Number(e.target.value))}
         />
       </div>
@@ -118,14 +164,14 @@ export function PipelinePanel() {
       <input
         id={`${id}-scales`}
         value={scales}
-        disabled={!defaults}
+        disabled={!defaults || !crops}
         onChange={(e) => setScales(e.target.value)}
       />
       <div className="row">
         <button
           type="button"
           data-shortcut="extract"
-          disabled={!hasFrames || status !== 'ready' || !defaults}
+          disabled={(!hasFrames && !hasPoints) || status !== 'ready' || !defaults}
           onClick={run}
         >
           Extract features
@@ -136,7 +182,14 @@ export function PipelinePanel() {
           </button>
         ) : null}
       </div>
-      {!hasFrames ? <p className="hint">This scene has no RGB-D frames to extract from.</p> : null}
+      {!hasFrames && hasPoints ? (
+        <p className="hint">
+          No RGB-D frames: features come from views rendered from the scene&apos;s mesh or points.
+        </p>
+      ) : null}
+      {!hasFrames && !hasPoints ? (
+        <p className="hint">This scene has no frames and no points to extract from.</p>
+      ) : null}
       {running ? (
         <div className="extract-progress">
           <progress
@@ -157,8 +210,11 @@ export function PipelinePanel() {
       {extraction ? (
         <p className="hint" data-testid="extract-summary">
           {extraction.seenPoints.toLocaleString('en')} of {extraction.points.toLocaleString('en')}{' '}
-          points seen in {extraction.views} views ({extraction.crops} crops), D = {extraction.dim},{' '}
-          {extraction.bytesPerPoint.toFixed(1)} B/point;{' '}
+          points seen in {extraction.views} views (
+          {extraction.featureSource === 'dense'
+            ? `${extraction.crops} dense windows, ${extraction.denseMethod ?? 'dense'}`
+            : `${extraction.crops} crops`}
+          ), D = {extraction.dim}, {extraction.bytesPerPoint.toFixed(1)} B/point;{' '}
           {extraction.fromCache
             ? 'restored from the browser cache.'
             : `encode ${extraction.seconds.encode.toFixed(1)} s, fuse ${extraction.seconds.fuse.toFixed(1)} s.`}

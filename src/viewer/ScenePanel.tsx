@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { openBuiltIn, openFiles, showFrame } from './controller';
 import { filesFromDrop, filesFromInput } from './dropped-files';
 import { reportError, useApp } from './store';
@@ -13,6 +13,9 @@ function formatBounds(b: { min: number[]; max: number[] } | undefined): string {
 export function ScenePanel() {
   const scenes = useApp((s) => s.scenes);
   const scene = useApp((s) => s.scene);
+  const rendered = useApp((s) => s.extraction?.renderedFrames);
+  // Captured frames, then the rendered views an extraction used (shown the same way).
+  const frames = useMemo(() => [...(scene?.frames ?? []), ...(rendered ?? [])], [scene, rendered]);
   const status = useApp((s) => s.status);
   const folderInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -104,14 +107,14 @@ export function ScenePanel() {
           ))}
         </dl>
       ) : null}
-      {scene && scene.frames.length > 0 ? (
+      {scene && frames.length > 0 ? (
         <div className="row">
           <label htmlFor={`${inputId}-frame`}>Frame</label>
           <input
             id={`${inputId}-frame`}
             type="number"
             min={0}
-            max={scene.frames.length - 1}
+            max={frames.length - 1}
             value={frameNumber}
             onChange={(e) => setFrameNumber(Number(e.target.value))}
           />
@@ -119,8 +122,7 @@ export function ScenePanel() {
             type="button"
             disabled={busy}
             onClick={() => {
-              const frame =
-                scene.frames[Math.min(scene.frames.length - 1, Math.max(0, frameNumber))];
+              const frame = frames[Math.min(frames.length - 1, Math.max(0, frameNumber))];
               if (frame) showFrame(frame.index);
             }}
           >

@@ -67,13 +67,11 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
 
   it('runs the feature pipeline on the real scan in the browser and answers a colour query', async () => {
     const { page } = session.browser;
-    // All 211 views; the 'coarse' detail preset keeps the encoder-bound run bounded (the
-    // 'standard' tiling takes ~17 min for this scan on a loaded 2-core machine).
+    // All 211 views with dense features (the default): 6 windows per 640×480 view, where the
+    // 'standard' crop tiling took ~17 min for this scan on a loaded 2-core machine.
     await page.getByLabel('Frame stride').fill('1');
-    await page.getByLabel('Detail', { exact: true }).selectOption('coarse');
-    expect(await page.getByLabel('Crop scales (fractions of the shorter side)').inputValue()).toBe(
-      '0.5, 0.25',
-    );
+    expect(await page.getByLabel('Features').inputValue()).toBe('dense');
+    expect(await page.getByLabel('Detail', { exact: true }).isDisabled()).toBe(true);
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Extract features' }).click();
     await page.waitForFunction(
@@ -85,15 +83,15 @@ describe.skipIf(!hasChromium || !hasIcl)('ICL-NUIM folder through the file input
     const summary = extracted.extraction!;
     console.log(
       `ICL-NUIM browser extraction: ${summary.views} views, ${summary.points} points, ` +
-        `${summary.crops} crops in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+        `${summary.crops} dense windows in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
         `(worker: ${JSON.stringify(summary.seconds)})`,
     );
     expect(extracted.errors).toEqual([]);
     expect(summary.fromCache).toBe(false);
     expect(summary.views).toBe(211);
-    // The coarse scales reached the worker: the defaults cut ~230 crops per 640×480 view.
-    expect(summary.crops).toBeGreaterThan(211);
-    expect(summary.crops).toBeLessThan(211 * 100);
+    // Dense windows: 640×480 → 448×336 → 3×2 windows of 224 px per view.
+    expect(summary.featureSource).toBe('dense');
+    expect(summary.crops).toBe(211 * 6);
     expect(summary.seenPoints).toBeGreaterThan(0.5 * summary.points);
     await page.getByTestId('query-input').fill('white');
     await page.getByRole('button', { name: 'Search' }).click();

@@ -140,7 +140,8 @@ describe.skipIf(!hasChromium)('objects panel: segments, objects, GT, confident q
     await page.waitForFunction(() => window.__app.model?.modelId !== undefined, null, {
       timeout: 60_000,
     });
-    await page.getByLabel('Detail', { exact: true }).selectOption('coarse');
+    // Dense features (the default): six encoder passes per view.
+    expect(await page.getByLabel('Features').inputValue()).toBe('dense');
     await page.getByLabel('Frame stride').fill('2');
     await page.getByRole('button', { name: 'Extract features' }).click();
     await page.waitForFunction(

@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
+import type { OrtRuntimeInfo } from '../../pipeline/clip/encoder/ort-runtime';
+import { formatRuntime, modelRuntime } from '../model-runtime';
 
 /** How many leading values of the embedding to print. */
 const FIRST_VALUES = 8;
@@ -14,6 +16,8 @@ export interface EmbedTextResult {
   norm: number;
   /** The first values of the normalised embedding. */
   first: number[];
+  /** The onnxruntime that ran the model (native or wasm) and its threads. */
+  runtime: OrtRuntimeInfo;
 }
 
 export const embedTextCommand: CliCommand = {
@@ -41,6 +45,7 @@ export const embedTextCommand: CliCommand = {
         dim: model.encoder.dim,
         norm: norms[0],
         first: Array.from(embeddings.subarray(0, FIRST_VALUES)),
+        runtime: modelRuntime(io),
       };
       return result;
     } finally {
@@ -55,6 +60,7 @@ export const embedTextCommand: CliCommand = {
       `dim: ${r.dim}`,
       `norm before normalisation: ${r.norm.toPrecision(6)}`,
       `first values: ${r.first.map((v) => v.toFixed(5)).join(' ')}`,
+      `runtime: ${formatRuntime(r.runtime)}`,
     ].join('\n');
   },
 };

@@ -9,12 +9,19 @@ import { MissingFileError, UnsupportedError } from '../../pipeline/errors';
 import { readFeatureBundle, writeFeatureBundle } from '../../pipeline/features/bundle';
 import { featureCacheKey, sceneFingerprint } from '../../pipeline/features/cache-key';
 import { clipCropPreprocessor } from '../../pipeline/features/crop-preprocess';
-import { extractFeatures, resolveExtractOptions } from '../../pipeline/features/extract';
+import {
+  extractFeatures,
+  resolveExtractOptions,
+  type ExtractRequest,
+} from '../../pipeline/features/extract';
+import { extractionViews } from '../../pipeline/features/extraction/plan-views';
+import { normaliseRequest } from '../../pipeline/session/extract-bundle';
 import { encodeFeatureField } from '../../pipeline/features/feature-field';
 import { sceneNormalisation } from '../../pipeline/features/voxel-tokens';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import type { Progress } from '../../pipeline/progress';
 import { evaluateGrounding, type GroundingReport } from '../../pipeline/query/evaluate';
+import type { ProposalIndex } from '../../pipeline/query/proposal-grounding';
 import { parseQueryFile } from '../../pipeline/query/query-file';
 import type { QueryScene } from '../../pipeline/query/text-query';
 import { openScene } from '../../pipeline/scene/open-scene';
@@ -22,6 +29,7 @@ import type { Scene } from '../../pipeline/scene/types';
 import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
 import { groundingFlag, objectsOfScene, queryOptionsFromFlags, queryScene } from './query';
+import { viewsFlag } from './extract';
 
 export interface EvalCommandResult extends GroundingReport {
   scene: string;
@@ -52,9 +60,11 @@ async function featuresFor(
   scene: Scene,
   encoder: ClipEncoder,
   bundleDir: string | undefined,
-  stride: number | undefined,
+  given: ExtractRequest,
   io: CliIo,
+  objects?: ProposalIndex,
 ): Promise<{ scene: QueryScene; reused: boolean }> {
+  const request = normaliseRequest(scene, given);
   const onProgress = (p: Progress) => io.progress(progressLine(p));
   const sceneHash = sceneFingerprint(scene);
   if (bundleDir && existsSync(nodePath.join(bundleDir, 'meta.json'))) {
@@ -69,7 +79,7 @@ async function featuresFor(
         `${bundleDir} was made with '${bundle.meta.model.id}', not '${encoder.modelId}'`,
       );
     }
-    const wanted = resolveExtractOptions({ frameStride: stride });
+    const wanted = resolveExtractOptions(request);
     if (
       featureCacheKey(sceneHash, encoder.modelId, bundle.meta.options) !==
       featureCacheKey(sceneHash, encoder.modelId, wanted)
@@ -81,12 +91,15 @@ async function featuresFor(
     }
     return { scene: queryScene(bundle), reused: true };
   }
-  const result = await extractFeatures(
-    scene,
-    encoder,
-    { frameStride: stride },
-    { preprocess: clipCropPreprocessor(), onProgress },
-  );
+  // Scans without frames: views rendered from the mesh or points, as ordinary frames.
+  const views = await extractionViews(scene, request, {
+    onProgress,
+    segmentation: objects?.segmentation,
+  });
+  const result = await extractFeatures(views.scene, encoder, request, {
+    preprocess: clipCropPreprocessor(),
+    onProgress,
+  });
   for (const w of result.warnings) io.warn(w);
   const field = encodeFeatureField(result.features, result.count, result.dim, result.viewCounts);
   if (bundleDir) {
@@ -108,7 +121,7 @@ async function featuresFor(
 export const evalCommand: CliCommand = {
   name: 'eval',
   usage:
-    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--grounding objects|clusters]',
+    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--views captured|rendered|both] [--grounding objects|clusters]',
   summary:
     "grounding benchmark: per query the top box's 3D IoU with its GT object, and Acc@0.25 / Acc@0.5",
   async run(args, io) {
@@ -136,15 +149,20 @@ export const evalCommand: CliCommand = {
     try {
       const bundleDir = flagString(args, 'bundle');
       const t0 = performance.now();
+      // Segmented first when the scene has its cloud: rendered views also look at its objects.
+      const byObjects = groundingFlag(args) === 'objects';
+      const early =
+        byObjects && scene.cloud ? objectsOfScene(scene, scene.cloud.positions, io) : undefined;
       const features = await featuresFor(
         scene,
         model.encoder,
         bundleDir,
-        flagNumber(args, 'stride'),
+        { frameStride: flagNumber(args, 'stride'), views: viewsFlag(args) },
         io,
+        early,
       );
-      if (groundingFlag(args) === 'objects') {
-        features.scene.objects = objectsOfScene(scene, features.scene.positions, io);
+      if (byObjects) {
+        features.scene.objects = early ?? objectsOfScene(scene, features.scene.positions, io);
       }
       const t1 = performance.now();
       const report = await evaluateGrounding(

@@ -3,13 +3,21 @@ import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
-import type { ExtractRequest } from '../../pipeline/features/extract';
+import {
+  FEATURE_SOURCES,
+  type ExtractRequest,
+  type FeatureSource,
+} from '../../pipeline/features/extract';
 import { sceneFingerprint } from '../../pipeline/features/cache-key';
 import { extractBundle } from '../../pipeline/session/extract-bundle';
 import type { Progress } from '../../pipeline/progress';
 import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
+import { modelRuntime } from '../model-runtime';
 import { FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../../pipeline/defaults';
+import type { LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
+import type { ParsedArgs } from '../args';
+import type { CliIo } from '../command';
 
 function parseScales(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
@@ -17,6 +25,13 @@ function parseScales(text: string | undefined): number[] | undefined {
   if (scales.some((s) => !(s > 0 && s <= 1)))
     throw new CliUsageError(`--scales expects fractions in (0, 1], got '${text}'`);
   return scales;
+}
+
+function parseFeatures(text: string | undefined): FeatureSource | undefined {
+  if (text === undefined) return undefined;
+  if (!(FEATURE_SOURCES as readonly string[]).includes(text))
+    throw new CliUsageError(`--features expects ${FEATURE_SOURCES.join('|')}, got '${text}'`);
+  return text as FeatureSource;
 }
 
 function parseDetail(text: string | undefined): FeatureDetail | undefined {
@@ -28,105 +43,141 @@ function parseDetail(text: string | undefined): FeatureDetail | undefined {
   return text as FeatureDetail;
 }
 
+const VIEWS = ['captured', 'rendered', 'both'] as const;
+
+/** `--views captured|rendered|both` (unset: captured when the scene has frames, else rendered). */
+export function viewsFlag(args: Parameters<typeof flagString>[0]) {
+  const text = flagString(args, 'views');
+  if (text === undefined) return undefined;
+  if (!(VIEWS as readonly string[]).includes(text)) {
+    throw new CliUsageError(`--views expects ${VIEWS.join('|')}, got '${text}'`);
+  }
+  return text as (typeof VIEWS)[number];
+}
+
 const seconds = (ms: number) => Math.round(ms) / 1000;
+
+/**
+ * Supplies the model a run's flags ask for: `extract` loads it (and disposes it after the run);
+ * `batch` passes one that loads it on its first scene and keeps it for the rest of the shard.
+ */
+export interface ExtractModelProvider {
+  get(load: () => Promise<LoadedClipModel>): Promise<LoadedClipModel>;
+}
+
+/** What `extract` returns (JSON on stdout); `batch` keeps it in each scene's status file. */
+export type ExtractReport = Awaited<ReturnType<typeof runExtract>>;
 
 export const extractCommand: CliCommand = {
   name: 'extract',
   usage:
-    'extract <scene> --model <offline|DIR> --out DIR [--stride k] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
+    'extract <scene> --model <offline|DIR> --out DIR [--features dense|crops] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
   summary:
     'fuse multi-view CLIP features onto the points and write a feature bundle (.npy + compact field)',
-  async run(args, io) {
-    const scenePath = args.positionals[0];
-    if (!scenePath) throw new CliUsageError('extract needs a scene path');
-    const out = flagString(args, 'out');
-    if (!out) throw new CliUsageError('extract needs --out DIR');
-    const dtypeFlag = flagString(args, 'features-dtype') ?? 'f2';
-    if (dtypeFlag !== 'f2' && dtypeFlag !== 'f4')
-      throw new CliUsageError(`--features-dtype must be f2 or f4`);
-    // Explicit --scales / --overlap override the --detail preset.
-    const options: ExtractRequest = {
-      detail: parseDetail(flagString(args, 'detail')),
-      frameStride: flagNumber(args, 'stride'),
-      cropScales: parseScales(flagString(args, 'scales')),
-      cropOverlap: flagNumber(args, 'overlap'),
-      batchSize: flagNumber(args, 'batch'),
-      borderPx: flagNumber(args, 'border'),
-    };
-    const onProgress = (p: Progress) => io.progress(progressLine(p));
-    const tStart = performance.now();
-    const source = await NodeFileSource.open(scenePath);
-    const scene = await openScene(source, { onWarning: io.warn });
-    const tScene = performance.now();
-    const model = await loadNodeClipModel(flagString(args, 'model') ?? 'offline', {
+  run: (args, io) => runExtract(args, io),
+};
+
+/** The `extract` command as a function (batch runs it per scene with a shared model). */
+export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractModelProvider) {
+  const scenePath = args.positionals[0];
+  if (!scenePath) throw new CliUsageError('extract needs a scene path');
+  const out = flagString(args, 'out');
+  if (!out) throw new CliUsageError('extract needs --out DIR');
+  const dtypeFlag = flagString(args, 'features-dtype') ?? 'f2';
+  if (dtypeFlag !== 'f2' && dtypeFlag !== 'f4')
+    throw new CliUsageError(`--features-dtype must be f2 or f4`);
+  // Explicit --scales / --overlap override the --detail preset.
+  const options: ExtractRequest = {
+    features: parseFeatures(flagString(args, 'features')),
+    denseShortSide: flagNumber(args, 'dense-short-side'),
+    denseStride: flagNumber(args, 'dense-stride'),
+    detail: parseDetail(flagString(args, 'detail')),
+    frameStride: flagNumber(args, 'stride'),
+    cropScales: parseScales(flagString(args, 'scales')),
+    cropOverlap: flagNumber(args, 'overlap'),
+    batchSize: flagNumber(args, 'batch'),
+    borderPx: flagNumber(args, 'border'),
+    views: viewsFlag(args),
+  };
+  const onProgress = (p: Progress) => io.progress(progressLine(p));
+  const tStart = performance.now();
+  const source = await NodeFileSource.open(scenePath);
+  const scene = await openScene(source, { onWarning: io.warn });
+  const tScene = performance.now();
+  const load = () =>
+    loadNodeClipModel(flagString(args, 'model') ?? 'offline', {
       variant: flagString(args, 'variant'),
       numThreads: flagNumber(args, 'threads'),
       onProgress,
     });
-    const tModel = performance.now();
-    try {
-      const sceneHash = sceneFingerprint(scene);
-      const { files, bundle, result, summary } = await extractBundle(
-        scene,
-        model.encoder,
-        options,
-        {
-          onProgress,
-          sceneHash,
-          featuresDtype: dtypeFlag === 'f2' ? '<f2' : '<f4',
-        },
-      );
-      for (const w of summary.warnings) io.warn(w);
-      const tField = performance.now();
-      const written = await writeFiles(out, files);
-      const tWrite = performance.now();
-      let bytes = 0;
-      for (const b of files.values()) bytes += b.length;
-      const stats = result!.stats;
-      const field = bundle.field;
-      return {
-        scene: scene.name,
-        format: scene.format,
-        model: summary.modelId,
-        dim: summary.dim,
-        points: summary.points,
-        seenPoints: summary.seenPoints,
-        views: summary.views,
-        crops: summary.crops,
-        fusionDim: stats.fusionDim,
-        fusionMinCellCosine: stats.fusionMinCellCosine,
-        field: {
-          components: field.components,
-          bytesPerPoint: Number(field.bytesPerPoint.toFixed(2)),
-          minCosine: field.stats.minCosine,
-          exceptions: field.stats.exceptions,
-        },
-        timingsS: {
-          load: seconds(tScene - tStart + summary.seconds.load * 1000),
-          model: seconds(tModel - tScene),
-          encode: Number(summary.seconds.encode.toFixed(3)),
-          fuse: Number(summary.seconds.fuse.toFixed(3)),
-          field: Number(summary.seconds.field.toFixed(3)),
-          write: seconds(tWrite - tField),
-          total: seconds(tWrite - tStart),
-        },
-        throughput: {
-          viewsPerS: Number(
-            (summary.views / (summary.seconds.encode + summary.seconds.fuse)).toFixed(2),
-          ),
-          cropsPerS: Number((summary.crops / summary.seconds.encode).toFixed(1)),
-          fusionPointViewsPerS: Math.round(
-            stats.pointViewsTested / Math.max(1e-9, summary.seconds.fuse),
-          ),
-        },
-        cacheKey: summary.cacheKey,
-        out,
-        files: written,
-        bytes,
-        warnings: summary.warnings,
-      };
-    } finally {
-      await model.encoder.dispose();
-    }
-  },
-};
+  const model = shared ? await shared.get(load) : await load();
+  const tModel = performance.now();
+  try {
+    const sceneHash = sceneFingerprint(scene);
+    const { files, bundle, result, summary, rendered } = await extractBundle(
+      scene,
+      model.encoder,
+      options,
+      {
+        onProgress,
+        sceneHash,
+        featuresDtype: dtypeFlag === 'f2' ? '<f2' : '<f4',
+      },
+    );
+    for (const w of summary.warnings) io.warn(w);
+    const tField = performance.now();
+    const written = await writeFiles(out, files);
+    const tWrite = performance.now();
+    let bytes = 0;
+    for (const b of files.values()) bytes += b.length;
+    const stats = result!.stats;
+    const field = bundle.field;
+    return {
+      scene: scene.name,
+      format: scene.format,
+      model: summary.modelId,
+      runtime: modelRuntime(io),
+      dim: summary.dim,
+      points: summary.points,
+      seenPoints: summary.seenPoints,
+      views: summary.views,
+      renderedViews: rendered?.length ?? 0,
+      featureSource: stats.featureSource,
+      ...(stats.denseMethod ? { denseMethod: stats.denseMethod } : {}),
+      crops: summary.crops,
+      fusionDim: stats.fusionDim,
+      fusionMinCellCosine: stats.fusionMinCellCosine,
+      field: {
+        components: field.components,
+        bytesPerPoint: Number(field.bytesPerPoint.toFixed(2)),
+        minCosine: field.stats.minCosine,
+        exceptions: field.stats.exceptions,
+      },
+      timingsS: {
+        load: seconds(tScene - tStart + summary.seconds.load * 1000),
+        model: seconds(tModel - tScene),
+        encode: Number(summary.seconds.encode.toFixed(3)),
+        fuse: Number(summary.seconds.fuse.toFixed(3)),
+        field: Number(summary.seconds.field.toFixed(3)),
+        write: seconds(tWrite - tField),
+        total: seconds(tWrite - tStart),
+      },
+      throughput: {
+        viewsPerS: Number(
+          (summary.views / (summary.seconds.encode + summary.seconds.fuse)).toFixed(2),
+        ),
+        cropsPerS: Number((summary.crops / summary.seconds.encode).toFixed(1)),
+        fusionPointViewsPerS: Math.round(
+          stats.pointViewsTested / Math.max(1e-9, summary.seconds.fuse),
+        ),
+      },
+      cacheKey: summary.cacheKey,
+      out,
+      files: written,
+      bytes,
+      warnings: summary.warnings,
+    };
+  } finally {
+    if (!shared) await model.encoder.dispose();
+  }
+}

@@ -3,6 +3,7 @@ import { CliUsageError, flagNumber } from '../args';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
 import { sceneInfo } from '../../pipeline/scene/scene-info';
+import { modelRuntime } from '../model-runtime';
 
 export const infoCommand: CliCommand = {
   name: 'info',
@@ -15,11 +16,14 @@ export const infoCommand: CliCommand = {
     if (!path) throw new CliUsageError('info needs a path to a scene folder or file');
     const source = await NodeFileSource.open(path);
     const scene = await openScene(source, { onWarning: io.warn });
-    return sceneInfo(scene, {
+    const info = await sceneInfo(scene, {
       reconstruct: args.flags['no-reconstruct'] !== true,
       frameStride: flagNumber(args, 'stride'),
       voxelSize: flagNumber(args, 'voxel'),
       onProgress: (p) => io.progress(`${p.stage} ${p.done}/${p.total} ${p.unit ?? ''}`),
     });
+    // The onnxruntime model commands would run on here (native or wasm, and why not native).
+    const { runtime, diagnostic } = modelRuntime(io);
+    return { ...info, onnxRuntime: diagnostic ? { runtime, diagnostic } : { runtime } };
   },
 };

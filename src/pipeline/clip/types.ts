@@ -3,6 +3,8 @@
  * offline encoder. Everything downstream (features, fusion, relevancy) sees only this.
  */
 
+import type { DenseFeatureSource } from './dense/types';
+
 export interface TextTokenizer {
   /** Ids with start and end tokens, truncated to the context (last id = end), before padding. */
   encode(text: string): number[];
@@ -30,4 +32,11 @@ export interface ClipEncoder {
    * as the offline encoder's); open-vocabulary models leave this out.
    */
   unknownWords?(text: string): string[];
+  /**
+   * Patch features from one forward pass (clip/dense), when the model supports them: a ViT whose
+   * last block could be found in the graph, or a model that emits patch features itself.
+   */
+  readonly dense?: DenseFeatureSource;
+  /** Why `dense` is absent (shown when extraction falls back to crops). */
+  readonly denseUnavailable?: string;
 }

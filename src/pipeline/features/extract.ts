@@ -3,7 +3,8 @@
  * composition of steps in ./extraction/:
  *   1. plan: the scene's cloud (reconstructed from the frames when it has none), the memory
  *      budget, the views (every `frameStride`-th frame with a finite pose);
- *   2. encode: per view the global and multi-scale crop embeddings, combined into per-crop
+ *   2. encode: per view, dense patch features from 224-px windows (one pass each, when the
+ *      model has them) or the global and multi-scale crop embeddings, combined into per-crop
  *      features f_i;
  *   3. fuse: per view, its low-res feature map onto the points with OpenScene's rules (in a
  *      per-scene basis when D > fusionMaxDim);
@@ -17,13 +18,16 @@ import { clipCropPreprocessor } from './crop-preprocess';
 import { stopwatch } from './extraction/clock';
 import { collectStats } from './extraction/collect-stats';
 import { encodeViews } from './extraction/encode-crops';
+import { encodeDenseViews } from './extraction/encode-dense';
 import { fuseViews } from './extraction/fuse-views';
 import { resolveExtractOptions, type ExtractRequest } from './extraction/options';
 import { checkFusionBudget, planViews, sceneCloud } from './extraction/plan-views';
 import type { ExtractResult, ExtractWork } from './extraction/types';
 
 export {
+  FEATURE_SOURCES,
   resolveExtractOptions,
+  type FeatureSource,
   type ExtractOptions,
   type ExtractRequest,
 } from './extraction/options';
@@ -48,14 +52,18 @@ export async function extractFeatures(
   const frames = planViews(scene, options.frameStride, warnings);
   const loadS = lap();
 
-  const { encoded, crops } = await encodeViews(
-    frames,
-    encoder,
-    options,
-    preprocess,
-    work,
-    warnings,
-  );
+  const dense = options.features === 'dense' ? encoder.dense : undefined;
+  if (options.features === 'dense' && !dense) {
+    warnings.push(
+      `${encoder.modelId} has no dense features (${encoder.denseUnavailable ?? 'not a ViT the pipeline can rewrite'}): using crops`,
+    );
+  }
+  const { encoded, crops } = dense
+    ? await encodeDenseViews(frames, dense, options, work, warnings).then((r) => ({
+        encoded: r.encoded,
+        crops: r.windows,
+      }))
+    : await encodeViews(frames, encoder, options, preprocess, work, warnings);
   const encodeS = lap();
 
   const fused = await fuseViews(cloud.positions, encoded, D, fusionDim, options, work, warnings);
@@ -71,8 +79,15 @@ export async function extractFeatures(
     features: fused.features,
     viewCounts: fused.viewCounts,
     frames: frames.map((f) => f.index),
-    options,
-    stats: collectStats(frames.length, crops, fusionDim, fused, warnings),
+    options: { ...options, features: dense ? 'dense' : 'crops' },
+    stats: collectStats(
+      frames.length,
+      crops,
+      { featureSource: dense ? 'dense' : 'crops', denseMethod: dense?.method },
+      fusionDim,
+      fused,
+      warnings,
+    ),
     timings: { loadS, encodeS, fuseS },
     warnings,
   };

@@ -15,8 +15,10 @@
  * grounding (OpenMask3D-style mask scores, with the surroundings as the reference).
  *
  * Confidence: a box must stand out by `minSeparation` standard deviations of the scene's scores,
- * and its inside − shell difference must be significant (`minSignificance` standard errors); if
- * no proposal does, the result says so instead of drawing boxes.
+ * and its inside − shell difference must be significant (`minSignificance` standard errors); with
+ * relevancy scores its inside must also exceed `minInsideRelevancy` (the query must win over the
+ * canonical phrases there: very clean features make tiny differences "stand out"); if no
+ * proposal passes, the result says so instead of drawing boxes.
  */
 import { PROPOSAL_GROUNDING_DEFAULTS } from '../defaults';
 import { StructureKind, type SceneSegmentation } from '../segment/types';
@@ -40,6 +42,7 @@ export interface ProposalGroundingOptions {
   shrinkagePoints: number;
   minSeparation: number;
   minSignificance: number;
+  minInsideRelevancy: number;
   relativeScore: number;
   parentPreference: number;
   nmsIoU: number;
@@ -252,7 +255,11 @@ export function groundProposals(
     );
     const significance = contrast / Math.max(standardError, 1e-12);
     const separation = contrast / sceneScale;
-    if (separation >= o.minSeparation && significance >= o.minSignificance) significant[p] = 1;
+    // Relevancy scores also have an absolute meaning: below 0.5 inside, the canonical phrases
+    // describe the object better than the query does, however much it stands out.
+    const relevant = !o.logistic || inside[p] > logit(o.minInsideRelevancy);
+    if (separation >= o.minSeparation && significance >= o.minSignificance && relevant)
+      significant[p] = 1;
     const b = seg.bounds;
     scored.push({
       proposal: p,
@@ -296,9 +303,11 @@ export function groundProposals(
     return {
       boxes: [],
       confident: false,
-      reason: best
-        ? `nothing stands out from its surroundings (best: ${best.separation.toFixed(2)} standard deviations of the scene's scores; ${o.minSeparation} needed)`
-        : 'no object scores above the scene median',
+      reason: !best
+        ? 'no object scores above the scene median'
+        : o.logistic && !(best.inside > logit(o.minInsideRelevancy))
+          ? `no object is more like the query than like the generic phrases (best relevancy ${(1 / (1 + Math.exp(-best.inside))).toFixed(2)} inside; ${o.minInsideRelevancy} needed)`
+          : `nothing stands out from its surroundings (best: ${best.separation.toFixed(2)} standard deviations of the scene's scores; ${o.minSeparation} needed)`,
       candidates: candidates.length,
     };
   }

@@ -162,6 +162,7 @@ export function renderedFrames(
       intrinsics: { ...view.intrinsics },
       depthIntrinsics: { ...view.intrinsics },
       cameraToWorld: Float64Array.from(view.cameraToWorld),
+      rendered: true,
       loadColor: async () => {
         const r = await load(index);
         return { width: r.color.width, height: r.color.height, data: r.color.data.slice() };

@@ -95,6 +95,8 @@ export interface RgbdFrame {
   loadDepth(): Promise<DepthImage>;
   /** Per-pixel instance ids (demo room), aligned to the colour image, when known. */
   loadInstances?(): Promise<Int32Array>;
+  /** Rendered from the scene's mesh or points (render/rendered-frames.ts), not captured. */
+  rendered?: boolean;
 }
 
 export type SceneFormat =

@@ -17,6 +17,7 @@ export function pipelineDefaults(): PipelineDefaults {
   }
   return {
     extract: {
+      features: FEATURE_DEFAULTS.features,
       detail: DEFAULT_DETAIL,
       frameStride: FEATURE_DEFAULTS.frameStride,
       cropScales: [...FEATURE_DEFAULTS.cropScales],

@@ -14,12 +14,19 @@ import { featureCacheKey, sceneFingerprint } from '../features/cache-key';
 import { clipCropPreprocessor } from '../features/crop-preprocess';
 import { extractFeatures, type ExtractRequest, type ExtractResult } from '../features/extract';
 import { encodeFeatureField } from '../features/feature-field';
+import {
+  defaultViewSource,
+  extractionViews,
+  requestedViews,
+  type ExtractionViews,
+  type ViewStore,
+} from '../features/extraction/plan-views';
 import type { FileSource } from '../io/file-source';
 import { MemoryFileSource } from '../io/memory-file-source';
 import { platform } from '../platform';
 import type { WorkOptions } from '../progress';
-import type { Scene } from '../scene/types';
-import type { ExtractSummary } from './types';
+import type { RgbdFrame, Scene } from '../scene/types';
+import type { ExtractSummary, ViewFrame } from './types';
 
 /** An extracted or restored feature bundle: its files (for export) and its arrays (for queries). */
 export interface FeatureExtraction {
@@ -28,12 +35,43 @@ export interface FeatureExtraction {
   summary: ExtractSummary;
   /** Fusion details only a fresh extraction has (the CLI prints them). */
   result?: ExtractResult;
+  /** The rendered views it used (none when it used captured frames only). */
+  rendered?: RgbdFrame[];
 }
 
 export interface ExtractBundleOptions extends WorkOptions {
   featuresDtype?: '<f2' | '<f4';
   /** The scene's fingerprint, when the caller has it already. */
   sceneHash?: string;
+  /** Where rendered views' plans and renders are kept for the scene (none: planned afresh). */
+  viewStore?: ViewStore;
+  /** The views, when the caller has chosen them already (extractionViews). */
+  views?: ExtractionViews;
+}
+
+/** The request with `views` dropped when it is the scene's default (keys stay as they were). */
+export function normaliseRequest(scene: Scene, request: ExtractRequest): ExtractRequest {
+  const views = requestedViews(scene, request.views);
+  const { views: _given, renderViews, ...rest } = request;
+  void _given;
+  // Render options matter only when something is rendered.
+  const rendering = (views ?? defaultViewSource(scene)) !== 'captured';
+  return {
+    ...rest,
+    ...(views ? { views } : {}),
+    ...(rendering && renderViews ? { renderViews } : {}),
+  };
+}
+
+/** The viewer's description of rendered frames (listed with the captured ones after extraction). */
+export function viewFramesOf(frames: readonly RgbdFrame[]): ViewFrame[] {
+  return frames.map((f) => ({
+    index: f.index,
+    name: f.name,
+    intrinsics: { ...f.intrinsics },
+    cameraToWorld: Array.from(f.cameraToWorld),
+    ...(f.rendered ? { rendered: true } : {}),
+  }));
 }
 
 /** The feature cache key of this scene, model and request. */
@@ -43,7 +81,7 @@ export function extractionKey(
   request: ExtractRequest,
   sceneHash = sceneFingerprint(scene),
 ): string {
-  return featureCacheKey(sceneHash, modelId, resolvedOptions(request));
+  return featureCacheKey(sceneHash, modelId, resolvedOptions(normaliseRequest(scene, request)));
 }
 
 function resolvedOptions(request: ExtractRequest) {
@@ -65,6 +103,9 @@ function summaryOf(
     seenPoints: meta.counts.seenPoints,
     views: meta.counts.views,
     crops: meta.counts.crops,
+    // Bundles from before dense features have no featureSource: they used crops.
+    featureSource: meta.stats?.featureSource ?? 'crops',
+    ...(meta.stats?.denseMethod ? { denseMethod: meta.stats.denseMethod } : {}),
     bytesPerPoint: meta.field.bytesPerPoint,
     cacheKey,
     ...extra,
@@ -78,11 +119,22 @@ export async function extractBundle(
   options: ExtractBundleOptions = {},
 ): Promise<FeatureExtraction> {
   const sceneHash = options.sceneHash ?? sceneFingerprint(scene);
-  const result = await extractFeatures(scene, encoder, request, {
+  const normalised = normaliseRequest(scene, request);
+  // Rendered views (scans without frames) are ordinary frames of a stand-in scene.
+  const views =
+    options.views ??
+    (await extractionViews(scene, normalised, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      store: options.viewStore,
+    }));
+  const result = await extractFeatures(views.scene, encoder, normalised, {
     preprocess: clipCropPreprocessor(),
     signal: options.signal,
     onProgress: options.onProgress,
   });
+  // The planner's notes (no floor found, coverage target missed) come first.
+  if (views.plan) result.warnings.unshift(...views.plan.warnings);
   const t0 = platform().now();
   const field = encodeFeatureField(result.features, result.count, result.dim, result.viewCounts);
   // The first query should not pay the one-time copy of the codes into wasm memory.
@@ -104,6 +156,7 @@ export async function extractBundle(
       field,
     },
     result,
+    ...(views.rendered.length > 0 ? { rendered: views.rendered } : {}),
     summary: summaryOf(meta, cacheKey, {
       seconds: {
         load: result.timings.loadS,

@@ -27,7 +27,7 @@ import { negativeEmbeddingCache } from '../query/text-embedding';
 import { queryByText, type QueryCaches } from '../query/text-query';
 import { openScene } from '../scene/open-scene';
 import { ensureCloud } from '../scene/reconstruct';
-import type { RgbImage, Scene } from '../scene/types';
+import type { RgbdFrame, RgbImage, Scene } from '../scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalisation } from '../../tokens';
 import { CloudView } from './cloud-view';
 import { listSceneObjects } from './object-list';
@@ -35,9 +35,17 @@ import { pipelineDefaults } from './defaults-reply';
 import {
   extractBundle,
   extractionKey,
+  normaliseRequest,
   restoreBundle,
+  viewFramesOf,
   type FeatureExtraction,
 } from './extract-bundle';
+import {
+  defaultViewSource,
+  extractionViews,
+  memoryViewStore,
+  type ViewStore,
+} from '../features/extraction/plan-views';
 import type { FeatureCache } from './feature-cache';
 import { JobRunner, type CancelProbe } from './job-runner';
 import { summarizeScene } from './scene-summary';
@@ -90,6 +98,10 @@ interface OpenScene {
   /** Centroid and radius for location tokens (the feature bundle's once extracted). */
   normalisation?: SceneNormalisation;
   extraction?: Extraction;
+  /** View plans and renders of this scene, so extracting again does not render again. */
+  views: ViewStore;
+  /** Rendered views of the last extraction (the frame view shows them like captured ones). */
+  rendered: RgbdFrame[];
 }
 
 interface LoadedModel {
@@ -166,7 +178,14 @@ export class PipelineSession {
   ): Promise<SceneSummary> {
     await ensureCloud(scene, { signal, onProgress: report });
     const summary = await summarizeScene(id, scene);
-    this.current = { id, scene, view: new CloudView(scene.cloud), up: summary.up };
+    this.current = {
+      id,
+      scene,
+      view: new CloudView(scene.cloud),
+      up: summary.up,
+      views: memoryViewStore(),
+      rendered: [],
+    };
     return summary;
   }
 
@@ -201,7 +220,9 @@ export class PipelineSession {
   /** One frame's colour image, with the last query's scores projected into it when present. */
   async frameImage(index: number): Promise<FrameImage> {
     const state = this.requireScene();
-    const frame = state.scene.frames.find((f) => f.index === index);
+    const frame =
+      state.scene.frames.find((f) => f.index === index) ??
+      state.rendered.find((f) => f.index === index);
     if (!frame) throw new UnsupportedError(`Frame ${index} does not exist`);
     const img = await frame.loadColor();
     const out: FrameImage = { index, width: img.width, height: img.height, rgb: img.data.slice() };
@@ -346,18 +367,33 @@ export class PipelineSession {
     }
     return this.jobs.run(onProgress, async (signal, report) => {
       const cache = this.host.featureCache;
-      const key = extractionKey(state.scene, encoder.modelId, input);
+      const request = normaliseRequest(state.scene, input);
+      const key = extractionKey(state.scene, encoder.modelId, request);
+      // Planned (and later rendered) once per open scene: a restored bundle lists them too.
+      const views = await extractionViews(state.scene, request, {
+        signal,
+        onProgress: report,
+        store: state.views,
+        // Object-centric views look at the scene's objects (segmented once per scene).
+        ...(rendersViews(state.scene, request)
+          ? { segmentation: this.ensureObjects(state, { signal, onProgress: report }).segmentation }
+          : {}),
+      });
       let extraction = cache ? await this.restore(cache, key, state.scene) : undefined;
       if (!extraction) {
-        extraction = await extractBundle(state.scene, encoder, input, {
+        extraction = await extractBundle(state.scene, encoder, request, {
           signal,
           onProgress: report,
+          views,
         });
         await cache?.save(key, extraction.files).catch(() => false);
       }
       state.extraction = { ...extraction, caches: this.queryCaches() };
       state.normalisation = extraction.bundle.meta.normalisation;
-      return extraction.summary;
+      state.rendered = views.rendered;
+      return views.rendered.length > 0
+        ? { ...extraction.summary, renderedFrames: viewFramesOf(views.rendered) }
+        : extraction.summary;
     });
   }
 
@@ -533,6 +569,11 @@ export class PipelineSession {
     this.model = undefined;
     this.current = undefined;
   }
+}
+
+/** Whether this (normalised) request renders views of the scene. */
+function rendersViews(scene: Scene, request: { views?: ExtractInput['views'] }): boolean {
+  return (request.views ?? defaultViewSource(scene)) !== 'captured';
 }
 
 function queryReplyOf(

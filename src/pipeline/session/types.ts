@@ -38,6 +38,8 @@ export interface ViewFrame {
   intrinsics: Intrinsics;
   /** Row-major 4x4 camera-to-world, OpenCV camera axes (see src/pipeline/scene/types.ts). */
   cameraToWorld: number[];
+  /** A view rendered from the scene's mesh or points (listed once an extraction used it). */
+  rendered?: boolean;
 }
 
 export interface ViewObject {
@@ -105,12 +107,26 @@ export interface ModelCacheInfo {
 
 /** Extraction options a host exposes (others keep their documented defaults). */
 export interface ExtractInput {
+  /** Dense one-pass patch features (default; crops for a model without them) or crop tiles. */
+  features?: 'dense' | 'crops';
+  denseShortSide?: number;
+  denseStride?: number;
   detail?: FeatureDetail;
   frameStride?: number;
   cropScales?: number[];
   cropOverlap?: number;
   batchSize?: number;
   borderPx?: number;
+  /** Captured frames, views rendered from the scene, or both; default: captured if it has frames. */
+  views?: 'captured' | 'rendered' | 'both';
+  /** Rendered views' size, field of view, count and coverage target. */
+  renderViews?: {
+    width?: number;
+    height?: number;
+    horizontalFovDeg?: number;
+    maxViews?: number;
+    targetCoverage?: number;
+  };
 }
 
 export interface ExtractSummary {
@@ -119,7 +135,11 @@ export interface ExtractSummary {
   points: number;
   seenPoints: number;
   views: number;
+  /** Images the encoder ran on: crop tiles (globals included) or dense windows. */
   crops: number;
+  featureSource: 'dense' | 'crops';
+  /** The dense last-block rewrite ('clearclip', …, or 'native'), when featureSource is dense. */
+  denseMethod?: string;
   bytesPerPoint: number;
   /** Seconds per stage; 0 for stages a restored bundle skipped. */
   seconds: { load: number; encode: number; fuse: number; field: number };
@@ -128,6 +148,8 @@ export interface ExtractSummary {
   fromCache: boolean;
   /** The feature cache key (scene fingerprint, model id, options). */
   cacheKey: string;
+  /** The rendered views it used, to list with the scene's frames (absent: captured only). */
+  renderedFrames?: ViewFrame[];
 }
 
 export interface QueryInput {
@@ -230,6 +252,8 @@ export interface Embeddings {
 /** The documented defaults hosts show in their forms (served, so the viewer imports no pipeline code). */
 export interface PipelineDefaults {
   extract: {
+    /** Dense one-pass patch features or crop tiles (detail, scales and overlap are for crops). */
+    features: 'dense' | 'crops';
     detail: FeatureDetail;
     frameStride: number;
     cropScales: number[];

@@ -1,7 +1,7 @@
 /**
  * Issue 12's targets on rooms the defaults were not tuned on: the demo room and the cluttered
- * room generated with other seeds, default detail, the bundled offline encoder, grounding on the
- * scene's objects. Demo rooms: Acc@0.25 ≥ 0.95 and Acc@0.5 ≥ 0.9 over the seeds together.
+ * room generated with other seeds, the bundled offline encoder's default (dense) features,
+ * grounding on the scene's objects. Demo rooms: Acc@0.25 ≥ 0.95 and Acc@0.5 ≥ 0.9 over the seeds together.
  * Cluttered rooms: every object is its own box with IoU ≥ 0.5 among the top-k of its colour query
  * (both orange chairs), and no returned box spans two objects (holds half of each one's volume).
  */
@@ -40,6 +40,9 @@ async function groundRoom(kind: 'demo' | 'cluttered', seed: number) {
   const scene = generateDemoRoom({ layout: kind, seed });
   const queries = demoRoomQueries(generateLayout(kind, seed)).queries;
   const result = await extractFeatures(scene, encoder, {}, { preprocess: clipCropPreprocessor() });
+  // The default feature source: dense, six 224-px windows per 320×240 view.
+  expect(result.stats.featureSource).toBe('dense');
+  expect(result.stats.crops).toBe(6 * result.stats.views);
   const field = encodeFeatureField(result.features, result.count, result.dim, result.viewCounts);
   const objects = sceneObjects(scene.cloud!, inferUp(scene));
   const query = {
@@ -53,7 +56,7 @@ async function groundRoom(kind: 'demo' | 'cluttered', seed: number) {
   return { scene, replies };
 }
 
-describe('grounding on objects, rooms of other seeds (offline encoder, default detail)', () => {
+describe('grounding on objects, rooms of other seeds (offline encoder, dense features)', () => {
   it('demo rooms: Acc@0.25 ≥ 0.95 and Acc@0.5 ≥ 0.9 over seeds 2 and 3', async () => {
     const ious: number[] = [];
     const misses: string[] = [];

@@ -1,22 +1,34 @@
 /**
- * ClipEncoder over two onnxruntime-web sessions, for CLIP exports in the transformers.js layout
+ * ClipEncoder over two onnxruntime sessions (ort-runtime.ts: onnxruntime-web, or the host's
+ * native runtime in the Node CLI), for CLIP exports in the transformers.js layout
  * (vision: pixel_values [B,3,224,224] → image_embeds [B,D]; text: input_ids int64 [B,77] →
  * text_embeds [B,D]) and for the bundled offline encoder, which has the same contract.
  * Outputs are L2-normalised here (the graphs do not).
  */
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import { CLIP_MODEL_DEFAULTS } from '../../defaults';
-import { ModelError } from '../../errors';
+import { ModelError, OrtRuntimeError } from '../../errors';
 import type { ClipEncoder, TextTokenizer } from '../types';
 import { fromFloat16Array, toFloat16Array } from '../../io/float16';
 import { l2NormaliseRows } from './l2-normalise';
+import type { DenseFeatureSource } from '../dense/types';
+import { NATIVE_PATCH_OUTPUT, nativePatchGrid, nativePatchSource } from '../dense/native-patch-source';
 import {
+  createOrtSession,
   ensureOrtConfigured,
+  ortModule,
   preferredExecutionProviders,
   type OrtRuntimeOptions,
 } from './ort-runtime';
 import { checkSessionContract, type CheckedSession } from './session-contract';
 import { ClosedVocabulary, type ClosedVocabularySpec } from '../tokenizer/closed-vocabulary';
+import type { DenseBlockMethod } from '../dense/types';
+import {
+  createVitDenseSource,
+  planVitDense,
+  type VitDensePlan,
+  type VitDenseSource,
+} from '../dense/vit-dense-source';
 
 export const CLIP_IMAGE_SIDE = 224;
 
@@ -35,6 +47,12 @@ export interface OnnxClipEncoderOptions extends OrtRuntimeOptions {
   maxBatch?: number;
   /** The model's declared closed vocabulary (config.json), for unknownWords. */
   closedVocabulary?: ClosedVocabularySpec;
+  /** false: skip dense patch features (clip/dense); default: on when the graph is a CLIP ViT. */
+  dense?: boolean;
+  /** The last-block rewrite for dense features (default clearclip). */
+  denseMethod?: DenseBlockMethod;
+  /** config.json vision_config.num_attention_heads, for graphs whose reshapes are dynamic. */
+  visionNumHeads?: number;
 }
 
 /** Raw (unnormalised) embeddings and the norms the L2 normalisation divided by. */
@@ -43,13 +61,13 @@ export interface RawEmbeddings {
   norms: Float32Array;
 }
 
-async function createSession(
+export async function createSession(
   bytes: Uint8Array,
   file: string,
   providers: string[],
 ): Promise<ort.InferenceSession> {
   const attempt = (eps: string[]) =>
-    ort.InferenceSession.create(bytes, { executionProviders: eps, graphOptimizationLevel: 'all' });
+    createOrtSession(bytes, file, { executionProviders: eps, graphOptimizationLevel: 'all' });
   try {
     return await attempt(providers);
   } catch (err) {
@@ -60,7 +78,12 @@ async function createSession(
         // Report the original failure below.
       }
     }
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason =
+      err instanceof OrtRuntimeError
+        ? err.reason
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw new ModelError(
       `${file}: not a loadable ONNX model (${bytes.byteLength} bytes): ${reason.split('\n')[0]}`,
     );
@@ -71,6 +94,11 @@ export class OnnxClipEncoder implements ClipEncoder {
   readonly modelId: string;
   readonly dim: number;
   readonly executionProviders: string[];
+  /** Patch features (clip/dense), when the model has them. */
+  dense?: DenseFeatureSource;
+  denseUnavailable?: string;
+  /** The rewritten-last-block session behind `dense`, released with the encoder. */
+  private denseBlock?: VitDenseSource;
   private readonly maxBatch: number;
 
   private constructor(
@@ -113,8 +141,32 @@ export class OnnxClipEncoder implements ClipEncoder {
     ensureOrtConfigured(options);
     const providers = options.executionProviders ?? (await preferredExecutionProviders());
     const contextLength = options.tokenizer.contextLength;
-    const visionSession = await createSession(options.vision.bytes, options.vision.file, providers);
+    // Dense features need the last block's input as an extra output of the one vision session.
+    let densePlan: VitDensePlan | undefined;
+    let denseUnavailable: string | undefined;
+    if (options.dense !== false) {
+      const planned = planVitDense(options.vision.bytes, options.vision.file, {
+        method: options.denseMethod,
+        numHeads: options.visionNumHeads,
+      });
+      densePlan = planned.plan;
+      denseUnavailable = planned.unavailable;
+    }
+    let visionSession: ort.InferenceSession;
+    if (densePlan) {
+      try {
+        visionSession = await createSession(densePlan.visionBytes, options.vision.file, providers);
+      } catch (err) {
+        // The unmodified model may still load; it then just has no dense features.
+        denseUnavailable = `${(err as Error).message} (with the dense output added)`;
+        densePlan = undefined;
+        visionSession = await createSession(options.vision.bytes, options.vision.file, providers);
+      }
+    } else {
+      visionSession = await createSession(options.vision.bytes, options.vision.file, providers);
+    }
     let textSession: ort.InferenceSession | undefined;
+    let denseSource: VitDenseSource | undefined;
     try {
       const vision = checkSessionContract(visionSession, {
         file: options.vision.file,
@@ -161,7 +213,7 @@ export class OnnxClipEncoder implements ClipEncoder {
           `${options.vision.file}: the embedding dimension is not fixed in the graph and config.json has no projection_dim`,
         );
       }
-      return new OnnxClipEncoder(
+      const encoder = new OnnxClipEncoder(
         options,
         dim,
         providers,
@@ -171,9 +223,34 @@ export class OnnxClipEncoder implements ClipEncoder {
         text,
         options.tokenizer,
       );
+      encoder.attachNativePatches(visionSession);
+      if (!encoder.dense && densePlan) {
+        if (densePlan.block.dim !== dim) {
+          denseUnavailable = `${options.vision.file}: the projection found for dense features gives ${densePlan.block.dim} dims, not the model's ${dim}`;
+        } else {
+          try {
+            denseSource = await createVitDenseSource(densePlan, visionSession, {
+              createSession: (bytes, file) => createSession(bytes, file, providers),
+              pixelType:
+                vision.inputs.get('pixel_values')!.type === 'float16' ? 'float16' : 'float32',
+              maxBatch: Math.max(1, options.maxBatch ?? CLIP_MODEL_DEFAULTS.encoderMaxBatch),
+            });
+            encoder.dense = denseSource;
+            encoder.denseBlock = denseSource;
+          } catch (err) {
+            if (!(err instanceof ModelError)) throw err;
+            denseUnavailable = err.message;
+          }
+        }
+      }
+      if (!encoder.dense && !encoder.denseUnavailable && denseUnavailable !== undefined) {
+        encoder.denseUnavailable = denseUnavailable;
+      }
+      return encoder;
     } catch (err) {
       await visionSession.release().catch(() => undefined);
       await textSession?.release().catch(() => undefined);
+      await denseSource?.release().catch(() => undefined);
       throw err;
     }
   }
@@ -183,44 +260,70 @@ export class OnnxClipEncoder implements ClipEncoder {
     name: string,
     file: string,
     batch: number,
+    rows = 0,
   ): Float32Array {
     if (!output) throw new ModelError(`${file}: produced no '${name}'`);
     const dims = output.dims;
-    if (dims.length !== 2 || dims[0] !== batch || dims[1] !== this.dim) {
+    const want = rows ? [batch, rows, this.dim] : [batch, this.dim];
+    if (dims.length !== want.length || dims.some((d, i) => d !== want[i])) {
       throw new ModelError(
-        `${file}: '${name}' has shape [${dims.join(',')}], expected [${batch},${this.dim}]`,
+        `${file}: '${name}' has shape [${dims.join(',')}], expected [${want.join(',')}]`,
       );
     }
     if (output.type === 'float16') return fromFloat16Array(output.data as Uint16Array);
     return Float32Array.from(output.data as Float32Array);
   }
 
-  /** Image embeddings before normalisation (batch·D), in chunks of maxBatch. */
-  async embedImagesRaw(pixelValues: Float32Array, batch: number): Promise<Float32Array> {
+  /** A vision graph with its own `patch_embeds` [batch, P, D] output serves dense features. */
+  private attachNativePatches(session: ort.InferenceSession): void {
+    if (!session.outputNames.includes(NATIVE_PATCH_OUTPUT)) return;
+    const meta = session.outputMetadata.find((m) => m.name === NATIVE_PATCH_OUTPUT);
+    const shape = meta?.isTensor ? meta.shape : [];
+    const grid = nativePatchGrid(typeof shape[1] === 'number' ? shape[1] : undefined);
+    if (!grid || shape[2] !== this.dim) {
+      this.denseUnavailable = `${this.visionFile}: '${NATIVE_PATCH_OUTPUT}' has shape [${shape.join(',')}], expected [batch, rows·cols, ${this.dim}] with a square grid`;
+      return;
+    }
+    this.dense = nativePatchSource(grid, this.dim, this.visionFile, (pixels, batch) =>
+      this.embedImagesRaw(pixels, batch, NATIVE_PATCH_OUTPUT, grid.rows * grid.cols),
+    );
+  }
+
+  /**
+   * Image embeddings before normalisation (batch·D), in chunks of maxBatch; or another vision
+   * output with `rows` D-vectors per image (batch·rows·D), e.g. patch features.
+   */
+  async embedImagesRaw(
+    pixelValues: Float32Array,
+    batch: number,
+    outputName = 'image_embeds',
+    rows = 0,
+  ): Promise<Float32Array> {
     const per = 3 * CLIP_IMAGE_SIDE * CLIP_IMAGE_SIDE;
     if (!Number.isInteger(batch) || batch < 0 || pixelValues.length !== batch * per) {
       throw new RangeError(
         `pixel_values must hold batch·3·224·224 = ${batch * per} floats, got ${pixelValues.length}`,
       );
     }
-    const out = new Float32Array(batch * this.dim);
+    const perImage = (rows || 1) * this.dim;
+    const out = new Float32Array(batch * perImage);
     const inputType = this.vision.inputs.get('pixel_values')!.type;
     for (let start = 0; start < batch; start += this.maxBatch) {
       const n = Math.min(this.maxBatch, batch - start);
       const chunk = pixelValues.subarray(start * per, (start + n) * per);
       const tensor =
         inputType === 'float16'
-          ? new ort.Tensor('float16', toFloat16Array(chunk), [
+          ? new (ortModule().Tensor)('float16', toFloat16Array(chunk), [
               n,
               3,
               CLIP_IMAGE_SIDE,
               CLIP_IMAGE_SIDE,
             ])
-          : new ort.Tensor('float32', chunk, [n, 3, CLIP_IMAGE_SIDE, CLIP_IMAGE_SIDE]);
-      const result = await this.visionSession.run({ pixel_values: tensor }, ['image_embeds']);
+          : new (ortModule().Tensor)('float32', chunk, [n, 3, CLIP_IMAGE_SIDE, CLIP_IMAGE_SIDE]);
+      const result = await this.visionSession.run({ pixel_values: tensor }, [outputName]);
       out.set(
-        this.checkOutput(result.image_embeds, 'image_embeds', this.visionFile, n),
-        start * this.dim,
+        this.checkOutput(result[outputName], outputName, this.visionFile, n, rows),
+        start * perImage,
       );
       tensor.dispose();
     }
@@ -241,8 +344,8 @@ export class OnnxClipEncoder implements ClipEncoder {
       const feeds: Record<string, ort.Tensor> = {
         input_ids:
           idsType === 'int32'
-            ? new ort.Tensor('int32', Int32Array.from(chunk, Number), [n, ctx])
-            : new ort.Tensor('int64', chunk, [n, ctx]),
+            ? new (ortModule().Tensor)('int32', Int32Array.from(chunk, Number), [n, ctx])
+            : new (ortModule().Tensor)('int64', chunk, [n, ctx]),
       };
       if (maskInfo) {
         const mask = new BigInt64Array(n * ctx);
@@ -256,8 +359,8 @@ export class OnnxClipEncoder implements ClipEncoder {
         }
         feeds.attention_mask =
           maskInfo.type === 'int32'
-            ? new ort.Tensor('int32', Int32Array.from(mask, Number), [n, ctx])
-            : new ort.Tensor('int64', mask, [n, ctx]);
+            ? new (ortModule().Tensor)('int32', Int32Array.from(mask, Number), [n, ctx])
+            : new (ortModule().Tensor)('int64', mask, [n, ctx]);
       }
       const result = await this.textSession.run(feeds, ['text_embeds']);
       out.set(
@@ -296,5 +399,6 @@ export class OnnxClipEncoder implements ClipEncoder {
   async dispose(): Promise<void> {
     await this.visionSession.release();
     await this.textSession.release();
+    await this.denseBlock?.release();
   }
 }

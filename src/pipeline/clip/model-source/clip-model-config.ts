@@ -42,6 +42,8 @@ export interface ParsedConfig {
   contextLength: number;
   vocabSize?: number;
   closedVocabulary?: ClosedVocabularySpec;
+  /** vision_config.num_attention_heads (dense features, when the graph's reshapes are dynamic). */
+  visionHeads?: number;
 }
 
 export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig {
@@ -65,11 +67,17 @@ export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig 
       `${file}: text_config.vocab_size ${JSON.stringify(vocab)} is not a positive integer`,
     );
   const closed = parseClosedVocabulary(json.closed_vocabulary, file);
+  const vision = (
+    typeof json.vision_config === 'object' && json.vision_config !== null ? json.vision_config : {}
+  ) as Record<string, unknown>;
+  // Only a hint for dense features (the graph's own reshapes win), so a bad value is ignored.
+  const heads = vision.num_attention_heads;
   return {
     projectionDim: dim,
     contextLength: ctx,
     vocabSize: vocab,
     ...(closed ? { closedVocabulary: closed } : {}),
+    ...(isPositiveInt(heads) ? { visionHeads: heads } : {}),
   };
 }
 

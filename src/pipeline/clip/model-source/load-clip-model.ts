@@ -15,11 +15,16 @@ import {
   type ClipModelConfig,
 } from './clip-model-config';
 import { onnxFiles, type ModelSource } from './model-source';
+import type { DenseBlockMethod } from '../dense/types';
 
 export interface LoadClipModelOptions extends WorkOptions, OrtRuntimeOptions {
   executionProviders?: string[];
   /** Largest batch per session.run. */
   maxBatch?: number;
+  /** false: no dense patch features; default: on for CLIP ViT graphs (clip/dense). */
+  dense?: boolean;
+  /** The last-block rewrite for dense features (default clearclip). */
+  denseMethod?: DenseBlockMethod;
 }
 
 export interface LoadedClipModel {
@@ -100,6 +105,9 @@ export async function loadClipModel(
     maxBatch: options.maxBatch,
     numThreads: options.numThreads,
     wasmPaths: options.wasmPaths,
+    dense: options.dense,
+    denseMethod: options.denseMethod,
+    visionNumHeads: config.visionHeads,
   });
   onProgress?.({ stage: 'load', done: 2, total: 2, unit: 'graphs', message: modelId });
   if (signal?.aborted) {

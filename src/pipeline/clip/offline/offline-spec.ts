@@ -14,6 +14,12 @@ export const OFFLINE_EMBED_DIM = 64;
 export const OFFLINE_TERM_COUNT = COLOR_TERMS.length;
 export const OFFLINE_GENERIC_CHANNEL = COLOR_TERMS.length;
 export const OFFLINE_JOINT_DIM = COLOR_TERMS.length + 1;
+/**
+ * Patch side of the dense output `patch_embeds`: ViT-B/16's geometry, 14×14 per 224-px window
+ * (with B/32's 32-px patches an 8 cm lamp column at 2–3 m is a third of a patch and takes the
+ * wall's colour).
+ */
+export const OFFLINE_PATCH_SIDE = 16;
 /** Seed of the fixed orthonormal projection joint space → D. */
 export const OFFLINE_PROJECTION_SEED = 0x5eed_c011;
 

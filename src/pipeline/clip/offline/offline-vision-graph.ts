@@ -12,6 +12,7 @@ import {
   OFFLINE_EMBED_DIM,
   OFFLINE_GENERIC_CHANNEL,
   OFFLINE_IMAGE_GENERIC,
+  OFFLINE_PATCH_SIDE,
   OFFLINE_TERM_COUNT,
 } from './offline-spec';
 
@@ -108,24 +109,35 @@ export function buildOfflineVisionModel(projection: Float64Array): Uint8Array {
     OFFLINE_GENERIC_CHANNEL * D,
     (OFFLINE_GENERIC_CHANNEL + 1) * D,
   );
-  const projected = g.node('MatMul', [
-    termShares,
-    g.floats('projection_terms', [OFFLINE_TERM_COUNT, D], termProjection),
-  ]);
-  const embeds = g.node(
-    'Add',
-    [
-      projected,
-      g.floats(
-        'generic_bias',
-        [D],
-        Array.from(genericRow, (v) => v * OFFLINE_IMAGE_GENERIC),
-      ),
-    ],
-    {},
-    'image_embeds',
+  const projectionTerms = g.floats('projection_terms', [OFFLINE_TERM_COUNT, D], termProjection);
+  const genericBias = g.floats(
+    'generic_bias',
+    [D],
+    Array.from(genericRow, (v) => v * OFFLINE_IMAGE_GENERIC),
   );
+  const projected = g.node('MatMul', [termShares, projectionTerms]);
+  const embeds = g.node('Add', [projected, genericBias], {}, 'image_embeds');
   g.output(embeds, 'float', ['batch_size', D]);
+
+  // Dense variant: the same term shares per patch (OFFLINE_PATCH_SIDE), projected the same way:
+  // `patch_embeds` [batch, rows·cols, D], row-major over the grid (clip/dense, method 'native').
+  const patchBlocks = OFFLINE_PATCH_SIDE / pool;
+  const patchShares = g.node('AveragePool', [probabilities], {
+    kernel_shape: { ints: [patchBlocks, patchBlocks] },
+    strides: { ints: [patchBlocks, patchBlocks] },
+  });
+  const grid = CLIP_IMAGE_SIZE / OFFLINE_PATCH_SIDE;
+  const patchRows = g.node('Reshape', [
+    g.node('Transpose', [patchShares], { perm: { ints: [0, 2, 3, 1] } }),
+    g.int64s('patch_rows_shape', [3], [0, grid * grid, OFFLINE_TERM_COUNT]),
+  ]);
+  const patchEmbeds = g.node(
+    'Add',
+    [g.node('MatMul', [patchRows, projectionTerms]), genericBias],
+    {},
+    'patch_embeds',
+  );
+  g.output(patchEmbeds, 'float', ['batch_size', grid * grid, D]);
   return g.encode({
     docString: 'Offline colour-term image encoder (hand-set weights); see README.md.',
   });

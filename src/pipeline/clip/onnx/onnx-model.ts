@@ -10,9 +10,19 @@ export const OnnxDataType = {
   float: 1,
   uint8: 2,
   int8: 3,
+  uint16: 4,
+  int16: 5,
   int32: 6,
   int64: 7,
+  string: 8,
+  bool: 9,
   float16: 10,
+  double: 11,
+  uint32: 12,
+  uint64: 13,
+  complex64: 14,
+  complex128: 15,
+  bfloat16: 16,
 } as const;
 export type OnnxDataTypeName = keyof typeof OnnxDataType;
 
@@ -20,7 +30,8 @@ export interface OnnxTensor {
   name: string;
   dataType: OnnxDataTypeName;
   dims: readonly number[];
-  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+  /** float16 tensors carry their IEEE half bit patterns in a Uint16Array. */
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array;
 }
 
 /** A dimension: a fixed size or a symbolic name such as 'batch_size'. */
@@ -30,6 +41,8 @@ export interface OnnxValueInfo {
   name: string;
   elemType: OnnxDataTypeName;
   shape: readonly OnnxDim[];
+  /** false: written without a shape (unknown rank); `shape` is then ignored. */
+  shapeKnown?: boolean;
 }
 
 export type OnnxAttributeValue = number | readonly number[] | string | OnnxTensor;
@@ -46,6 +59,8 @@ export interface OnnxNode {
   inputs: readonly string[];
   outputs: readonly string[];
   name?: string;
+  /** Operator set domain; '' (the default ONNX domain) when absent. */
+  domain?: string;
   attributes?: readonly OnnxAttribute[];
 }
 
@@ -78,6 +93,7 @@ function littleEndianBytes(tensor: OnnxTensor): Uint8Array {
   const view = new DataView(out.buffer);
   if (data instanceof Float32Array) data.forEach((v, i) => view.setFloat32(i * 4, v, true));
   else if (data instanceof Int32Array) data.forEach((v, i) => view.setInt32(i * 4, v, true));
+  else if (data instanceof Uint16Array) data.forEach((v, i) => view.setUint16(i * 2, v, true));
   else data.forEach((v, i) => view.setBigInt64(i * 8, v, true));
   return out;
 }
@@ -104,6 +120,7 @@ function writeValueInfo(w: ProtoWriter, info: OnnxValueInfo): void {
   w.message(2, (type) =>
     type.message(1, (tensorType) => {
       tensorType.int(1, OnnxDataType[info.elemType]);
+      if (info.shapeKnown === false) return;
       tensorType.message(2, (shape) => {
         for (const dim of info.shape) {
           shape.message(1, (d) => (typeof dim === 'number' ? d.int(1, dim) : d.string(2, dim)));
@@ -145,6 +162,7 @@ function writeNode(w: ProtoWriter, node: OnnxNode): void {
   if (node.name) w.string(3, node.name);
   w.string(4, node.opType);
   for (const attr of node.attributes ?? []) w.message(5, (a) => writeAttribute(a, attr));
+  if (node.domain) w.string(7, node.domain);
 }
 
 function writeGraph(w: ProtoWriter, graph: OnnxGraph): void {

@@ -107,6 +107,59 @@ export class ClipPreprocessor {
     return pixels;
   }
 
+  /**
+   * The size×size window at (left, top) of the whole image resized to resizedWidth×resizedHeight
+   * (dense features' sliding windows), exactly as Pillow's resize then crop.
+   */
+  resizedWindow(
+    image: RgbImage,
+    resizedWidth: number,
+    resizedHeight: number,
+    left: number,
+    top: number,
+  ): Uint8Array {
+    checkRect(image);
+    const inside =
+      [resizedWidth, resizedHeight, left, top].every(Number.isInteger) &&
+      left >= 0 &&
+      top >= 0 &&
+      left + this.size <= resizedWidth &&
+      top + this.size <= resizedHeight;
+    if (!inside) {
+      throw new UnsupportedError(
+        `window (${left}, ${top}) of ${this.size} px is not inside the ${resizedWidth}x${resizedHeight} resized image`,
+      );
+    }
+    const { pixels, scratch } = resizeBicubicWindow(
+      { data: image.data, stride: image.width * 3, x0: 0, y0: 0, width: image.width, height: image.height },
+      resizedWidth,
+      resizedHeight,
+      { left, top, width: this.size, height: this.size },
+      this.axis(image.width, resizedWidth, left),
+      this.axis(image.height, resizedHeight, top),
+      this.scratch,
+    );
+    this.scratch = scratch;
+    return pixels;
+  }
+
+  /** Writes 8-bit RGB pixels (size×size×3) normalised into slot `index` of a [B,3,size,size] batch. */
+  normaliseInto(out: Float32Array, index: number, pixels: Uint8Array): void {
+    const plane = this.size * this.size;
+    const offset = index * 3 * plane;
+    if (!Number.isInteger(index) || index < 0 || offset + 3 * plane > out.length) {
+      throw new UnsupportedError(
+        `batch slot ${index} does not fit an output of ${out.length} floats`,
+      );
+    }
+    const [lr, lg, lb] = this.lut;
+    for (let i = 0, p = 0; i < plane; i++, p += 3) {
+      out[offset + i] = lr[pixels[p]];
+      out[offset + plane + i] = lg[pixels[p + 1]];
+      out[offset + 2 * plane + i] = lb[pixels[p + 2]];
+    }
+  }
+
   /** Writes image `index` of a batch into `out` ([B,3,size,size] NCHW). */
   preprocessInto(out: Float32Array, index: number, image: RgbImage, rect?: PixelRect): void {
     const plane = this.size * this.size;

@@ -1,10 +1,12 @@
 /** The figures an extraction reports about itself, and the warning when nothing was seen. */
 import type { FusedPoints } from './fuse-views';
+import type { FeatureSource } from './options';
 import type { ExtractResult } from './types';
 
 export function collectStats(
   views: number,
   crops: number,
+  source: { featureSource: FeatureSource; denseMethod?: string },
   fusionDim: number,
   fused: FusedPoints,
   warnings: string[],
@@ -16,6 +18,8 @@ export function collectStats(
   return {
     views,
     crops,
+    featureSource: source.featureSource,
+    ...(source.denseMethod !== undefined ? { denseMethod: source.denseMethod } : {}),
     seenPoints,
     pointViewsTested: fused.pointViewsTested,
     pointViewsPassed: fused.pointViewsPassed,

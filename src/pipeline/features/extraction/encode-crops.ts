@@ -7,7 +7,7 @@ import type { ClipEncoder } from '../../clip/types';
 import { throwIfAborted } from '../../errors';
 import type { WorkOptions } from '../../progress';
 import type { RgbImage, RgbdFrame } from '../../scene/types';
-import { fuseCropEmbeddings, planCrops, type CropLayout, type CropRect } from '../pixel-features';
+import { buildFeatureMap, fuseCropEmbeddings, planCrops, type CropLayout, type CropRect } from '../pixel-features';
 import { now } from './clock';
 import { loadViewColour } from './load-view';
 import type { ExtractOptions } from './options';
@@ -42,7 +42,13 @@ export async function encodeViews(
     if (!layout) layouts.set(key, (layout = planCrops(image.width, image.height, options)));
     const cropFeatures = await encodeViewCrops(image, layout, encoder, preprocess, options, signal);
     cropsDone += 1 + layout.rects.length;
-    encoded.push({ frame, colorIntrinsics, layout, cropFeatures });
+    const tiles = layout;
+    encoded.push({
+      frame,
+      colorIntrinsics,
+      features: cropFeatures,
+      buildMap: (basis) => buildFeatureMap(tiles, cropFeatures, encoder.dim, basis),
+    });
     if (onProgress) {
       const elapsed = (now() - start) / 1000;
       const rate = elapsed > 0 ? cropsDone / elapsed : undefined;

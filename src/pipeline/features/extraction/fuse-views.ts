@@ -1,14 +1,13 @@
 /**
  * Fusion: per view, its low-res feature map is fused onto the points with OpenScene's rules
  * (fusion.ts). When D > fusionMaxDim the per-point sums are kept in the span of the top
- * components of all the views' crop features (a per-scene basis), then lifted back to D; the
+ * components of all the views' crop or patch features (a per-scene basis), then lifted back to D; the
  * per-cell fidelity of that projection is measured. Otherwise fusion is exact in D.
  */
 import { throwIfAborted } from '../../errors';
 import { progressTracker, type WorkOptions } from '../../progress';
 import { FusionAccumulator, type FeatureMap, type FusionRules } from '../fusion';
 import { secondMoment, topEigenvectors } from '../pca';
-import { buildFeatureMap } from '../pixel-features';
 import { loadViewDepth } from './load-view';
 import type { ExtractOptions } from './options';
 import type { EncodedView } from './types';
@@ -54,7 +53,7 @@ export async function fuseViews(
     throwIfAborted(work.signal);
     const e = encoded[v];
     const { depth, depthIntrinsics } = await loadViewDepth(e.frame, warnings);
-    const map = buildFeatureMap(e.layout, e.cropFeatures, D, basis);
+    const map = e.buildMap(basis);
     if (basis) minCellCosine = Math.min(minCellCosine, projectedCellCosine(map));
     acc.addView({
       name: e.frame.name,
@@ -78,11 +77,11 @@ export async function fuseViews(
 
 /** The top `fusionDim` eigenvectors of all views' crop features (uncentred second moment). */
 function fusionBasis(encoded: EncodedView[], D: number, fusionDim: number): FusionBasis {
-  const all = new Float32Array(encoded.reduce((s, e) => s + e.cropFeatures.length, 0));
+  const all = new Float32Array(encoded.reduce((s, e) => s + e.features.length, 0));
   let o = 0;
   for (const e of encoded) {
-    all.set(e.cropFeatures, o);
-    o += e.cropFeatures.length;
+    all.set(e.features, o);
+    o += e.features.length;
   }
   const rows = Uint32Array.from({ length: all.length / D }, (_, i) => i);
   const m = secondMoment(all, rows, D, true);

@@ -1,8 +1,9 @@
 /** The types extractFeatures' steps share, and its public result and work options. */
 import type { WorkOptions } from '../../progress';
 import type { Intrinsics, RgbImage, RgbdFrame } from '../../scene/types';
-import type { CropLayout, CropRect } from '../pixel-features';
-import type { ExtractOptions } from './options';
+import type { FeatureMap } from '../fusion';
+import type { CropRect } from '../pixel-features';
+import type { ExtractOptions, FeatureSource } from './options';
 
 /** CLIP-preprocesses an image or a sub-rectangle into slot `index` of a [B,3,224,224] batch. */
 export type CropPreprocessor = (
@@ -27,7 +28,12 @@ export interface ExtractResult {
   options: ExtractOptions;
   stats: {
     views: number;
+    /** Images the encoder ran on: crops (globals included) or dense windows. */
     crops: number;
+    /** Where the per-view features came from (dense: one-pass patch features). */
+    featureSource: FeatureSource;
+    /** The dense last-block rewrite, when featureSource is 'dense'. */
+    denseMethod?: string;
     seenPoints: number;
     pointViewsTested: number;
     pointViewsPassed: number;
@@ -49,7 +55,8 @@ export interface ExtractWork extends WorkOptions {
 export interface EncodedView {
   frame: RgbdFrame;
   colorIntrinsics: Intrinsics;
-  layout: CropLayout;
-  /** tiles×D per-crop features f_i. */
-  cropFeatures: Float32Array;
+  /** n×D unit vectors the view's feature map is made of: per-crop f_i or per-patch features. */
+  features: Float32Array;
+  /** The view's feature map from `features`, projected onto fusion's basis when given. */
+  buildMap(basis?: { rows: Float32Array; count: number }): FeatureMap;
 }
