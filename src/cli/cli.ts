@@ -85,7 +85,8 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     );
     return 2;
   }
-  // --runtime holds for this command only (tests run many commands in one process).
+  // --runtime holds for this command only: it swaps the process's platform while the command
+  // runs (tests run many commands in one process, one at a time).
   const previous = platform();
   if (typeof runtimeFlag === 'string') {
     let runtime: OrtHostRuntime | undefined;

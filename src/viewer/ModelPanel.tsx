@@ -103,6 +103,13 @@ export function ModelPanel() {
       <p data-testid="model-status">
         {model ? `Loaded: ${model.modelId} (D = ${model.dim})` : 'No model loaded'}
       </p>
+      {model ? (
+        <p className="hint" data-testid="model-dense">
+          {model.dense
+            ? `Dense features: ${model.dense.method}, ${model.dense.grid[0]}×${model.dense.grid[1]} patches per window`
+            : `No dense features (${model.denseUnavailable ?? 'not a ViT'}): extraction uses crops`}
+        </p>
+      ) : null}
       <div className="row">
         <span>
           Cache: {cache ? `${cache.files} files, ${formatBytes(cache.bytes)}` : 'unknown'}

@@ -6,7 +6,8 @@
  * exactly once, each output is byte-identical to a single-scene `extract` (and `export-3dllm`)
  * of the same scene (only batch-scene.json, batch's own status file, holds timings and
  * timestamps), no temporary folder is left, and `batch-status` reports the corrupt scene with
- * its reason. About 40 s on 2 cores.
+ * its reason; a rerun skips finished scenes, and other options redo them. 10–30 s on 2
+ * cores.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -32,6 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 interface Child {
+  pid: number | undefined;
   code: Promise<number | null>;
   stdout: () => string;
   stderr: () => string;
@@ -51,6 +53,7 @@ function shardProcess(env: Record<string, string>): Child {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   return {
+    pid: child.pid,
     code: new Promise((resolve) => child.on('close', (code) => resolve(code))),
     stdout: () => stdout,
     stderr: () => stderr,
@@ -105,6 +108,14 @@ describe('batch: 3 shards in 3 processes, one killed and rerun', () => {
     expect(children[1].stdout()).toBe('');
     expect(existsSync(path.join(out, first1))).toBe(false);
     expect(partialOf(first1)).toHaveLength(1);
+    // batch-status now: the killed scene is partial, its shard started and never finished.
+    const mid = JSON.parse((await cli('batch-status', out, '--json')).stdout);
+    expect(mid.scenes.find((x: { id: string }) => x.id === first1)).toMatchObject({
+      state: 'partial',
+      owner: { pid: children[1].pid },
+    });
+    expect(mid.shards[1].run).toBe('running or killed');
+    expect(mid.complete).toBe(false);
 
     // Single-scene extract + export of each good scene, meanwhile, in this process.
     const refKeys = new Map<string, string>();
@@ -163,7 +174,9 @@ describe('batch: 3 shards in 3 processes, one killed and rerun', () => {
       expect(status).toMatchObject({ state: 'done', id, scenePath: path.join(dataset, name) });
       // The same feature cache key as the single-scene extract.
       expect(status.cacheKey).toBe(refKeys.get(id));
-      expect(status.cacheKey).toMatch(/^features-v\d+:[0-9a-f]{16}:offline-colors:[0-9a-f]{16}$/);
+      expect(status.cacheKey).toMatch(
+        /^features-v\d+:[0-9a-f]{16}:offline-colors[^:]*:[0-9a-f]{16}$/,
+      );
     }
 
     const status = await cli('batch-status', out, '--json');
@@ -193,5 +206,26 @@ describe('batch: 3 shards in 3 processes, one killed and rerun', () => {
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout).counts).toMatchObject({ skipped: 2, failed: 1, done: 0 });
     expect(again.stderr).not.toMatch(/graphs, offline-colors/);
+
+    // Other options redo a shard's scenes and replace their outputs whole; batch-status then
+    // calls the other shards' scenes, finished with the old options, stale.
+    const f4 = await cli(
+      ...ARGS.slice(0, -1),
+      '--features-dtype',
+      'f4',
+      '--shard',
+      '2/3',
+      '--json',
+    );
+    expect(f4.code, f4.stderr).toBe(0);
+    expect(JSON.parse(f4.stdout).counts).toMatchObject({ done: 2, skipped: 0 });
+    expect(f4.stderr).toMatch(/start \(options changed\)/);
+    for (const id of shardScenes[2]) {
+      const meta = JSON.parse(readFileSync(path.join(out, id, 'meta.json'), 'utf8'));
+      expect(meta.featuresDtype).toBe('<f4');
+    }
+    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+    const after = JSON.parse((await cli('batch-status', out, '--json')).stdout);
+    expect(after.totals).toMatchObject({ done: 2, stale: good.length - 2, failed: 1 });
   }, 120_000);
 });

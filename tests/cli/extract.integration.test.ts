@@ -30,7 +30,7 @@ const npy = (dir: string, name: string) =>
   readNpy(new Uint8Array(readFileSync(path.join(dir, name))), name);
 
 describe('cli extract', () => {
-  it('--detail picks a crop tiling preset; --overlap overrides it', async () => {
+  it('--features crops --detail picks a crop tiling preset; --overlap overrides it', async () => {
     const out = path.join(tmp, 'coarse');
     const r = await cli(
       'extract',
@@ -41,6 +41,8 @@ describe('cli extract', () => {
       out,
       '--stride',
       '4',
+      '--features',
+      'crops',
       '--detail',
       'coarse',
       '--overlap',
@@ -55,6 +57,40 @@ describe('cli extract', () => {
     // One view: its global embedding plus one crop per tile of the coarse tiling.
     const tiles = planCrops(160, 120, { cropScales: [0.5, 0.25], cropOverlap: 0.3 }).rects.length;
     expect(JSON.parse(r.stdout).crops).toBe(1 + tiles);
+    expect(JSON.parse(r.stdout).featureSource).toBe('crops');
+  }, 300_000);
+
+  it('uses dense windows by default (six per 160×120 view) and refuses a bad --features', async () => {
+    const out = path.join(tmp, 'dense');
+    const r = await cli(
+      'extract',
+      sceneDir,
+      '--model',
+      'offline',
+      '--out',
+      out,
+      '--stride',
+      '4',
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.featureSource).toBe('dense');
+    expect(summary.denseMethod).toBe('native');
+    // 160×120 → 448×336 at the 336-px short side: 3 × 2 windows of 224 px.
+    expect(summary.crops).toBe(6 * summary.views);
+    const bad = await cli(
+      'extract',
+      sceneDir,
+      '--model',
+      'offline',
+      '--out',
+      out,
+      '--features',
+      'tiles',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--features expects dense\|crops/);
   }, 300_000);
 
   it('writes a feature bundle and a JSON summary with per-stage timings', async () => {

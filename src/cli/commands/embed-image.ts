@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import type { CliCommand } from '../command';
+import { denseMethodFlag } from '../feature-flags';
 import { CliUsageError, flagNumber, flagString } from '../args';
 import { MissingFileError, ModelError } from '../../pipeline/errors';
-import { DENSE_BLOCK_METHODS, type DenseBlockMethod } from '../../pipeline/clip/dense/types';
+import type { DenseBlockMethod } from '../../pipeline/clip/dense/types';
 import { decodeColorImage } from '../../pipeline/image/decode';
 import { preprocessImage, type PixelRect } from '../../pipeline/clip/preprocess/clip-preprocess';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
@@ -38,14 +39,6 @@ export interface EmbedImageDenseResult {
   runtime: OrtRuntimeInfo;
 }
 
-function parseMethod(text: string | undefined): DenseBlockMethod | undefined {
-  if (text === undefined) return undefined;
-  if (!(DENSE_BLOCK_METHODS as readonly string[]).includes(text)) {
-    throw new CliUsageError(`--method expects ${DENSE_BLOCK_METHODS.join('|')}, got '${text}'`);
-  }
-  return text as DenseBlockMethod;
-}
-
 function parseCrop(text: string | undefined, width: number, height: number): PixelRect | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',').map(Number);
@@ -69,7 +62,7 @@ export const embedImageCommand: CliCommand = {
     const file = args.positionals[0];
     if (!file) throw new CliUsageError('embed-image needs an IMAGE (JPEG or PNG)');
     const dense = args.flags.dense === true;
-    const method = parseMethod(flagString(args, 'method'));
+    const method = denseMethodFlag(args, 'method');
     if (method && !dense) throw new CliUsageError('--method applies to --dense');
     let bytes: Uint8Array;
     try {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import nodePath from 'node:path';
 import type { CliCommand, CliIo } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
+import { denseMethodFlag, featuresFlag } from '../feature-flags';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import type { ClipEncoder } from '../../pipeline/clip/types';
 import { MissingFileError, UnsupportedError } from '../../pipeline/errors';
@@ -121,7 +122,7 @@ async function featuresFor(
 export const evalCommand: CliCommand = {
   name: 'eval',
   usage:
-    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--views captured|rendered|both] [--grounding objects|clusters]',
+    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--views captured|rendered|both] [--grounding objects|clusters]',
   summary:
     "grounding benchmark: per query the top box's 3D IoU with its GT object, and Acc@0.25 / Acc@0.5",
   async run(args, io) {
@@ -144,6 +145,7 @@ export const evalCommand: CliCommand = {
     }
     const model = await loadNodeClipModel(flagString(args, 'model') ?? 'offline', {
       variant: flagString(args, 'variant'),
+      denseMethod: denseMethodFlag(args),
       onProgress: (p) => io.progress(progressLine(p)),
     });
     try {
@@ -157,7 +159,11 @@ export const evalCommand: CliCommand = {
         scene,
         model.encoder,
         bundleDir,
-        { frameStride: flagNumber(args, 'stride'), views: viewsFlag(args) },
+        {
+          frameStride: flagNumber(args, 'stride'),
+          views: viewsFlag(args),
+          features: featuresFlag(args),
+        },
         io,
         early,
       );

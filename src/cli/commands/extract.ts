@@ -3,11 +3,8 @@ import { CliUsageError, flagNumber, flagString } from '../args';
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
-import {
-  FEATURE_SOURCES,
-  type ExtractRequest,
-  type FeatureSource,
-} from '../../pipeline/features/extract';
+import type { ExtractRequest } from '../../pipeline/features/extract';
+import { denseMethodFlag, featuresFlag } from '../feature-flags';
 import { sceneFingerprint } from '../../pipeline/features/cache-key';
 import { extractBundle } from '../../pipeline/session/extract-bundle';
 import type { Progress } from '../../pipeline/progress';
@@ -25,13 +22,6 @@ function parseScales(text: string | undefined): number[] | undefined {
   if (scales.some((s) => !(s > 0 && s <= 1)))
     throw new CliUsageError(`--scales expects fractions in (0, 1], got '${text}'`);
   return scales;
-}
-
-function parseFeatures(text: string | undefined): FeatureSource | undefined {
-  if (text === undefined) return undefined;
-  if (!(FEATURE_SOURCES as readonly string[]).includes(text))
-    throw new CliUsageError(`--features expects ${FEATURE_SOURCES.join('|')}, got '${text}'`);
-  return text as FeatureSource;
 }
 
 function parseDetail(text: string | undefined): FeatureDetail | undefined {
@@ -71,7 +61,7 @@ export type ExtractReport = Awaited<ReturnType<typeof runExtract>>;
 export const extractCommand: CliCommand = {
   name: 'extract',
   usage:
-    'extract <scene> --model <offline|DIR> --out DIR [--features dense|crops] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
+    'extract <scene> --model <offline|DIR> --out DIR [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
   summary:
     'fuse multi-view CLIP features onto the points and write a feature bundle (.npy + compact field)',
   run: (args, io) => runExtract(args, io),
@@ -88,7 +78,7 @@ export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractMo
     throw new CliUsageError(`--features-dtype must be f2 or f4`);
   // Explicit --scales / --overlap override the --detail preset.
   const options: ExtractRequest = {
-    features: parseFeatures(flagString(args, 'features')),
+    features: featuresFlag(args),
     denseShortSide: flagNumber(args, 'dense-short-side'),
     denseStride: flagNumber(args, 'dense-stride'),
     detail: parseDetail(flagString(args, 'detail')),
@@ -107,6 +97,7 @@ export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractMo
   const load = () =>
     loadNodeClipModel(flagString(args, 'model') ?? 'offline', {
       variant: flagString(args, 'variant'),
+      denseMethod: denseMethodFlag(args),
       numThreads: flagNumber(args, 'threads'),
       onProgress,
     });

@@ -79,7 +79,8 @@ export async function extractFeatures(
     features: fused.features,
     viewCounts: fused.viewCounts,
     frames: frames.map((f) => f.index),
-    options: { ...options, features: dense ? 'dense' : 'crops' },
+    // As requested (the cache key); the source actually used is stats.featureSource.
+    options,
     stats: collectStats(
       frames.length,
       crops,

@@ -75,6 +75,14 @@ export function viewFramesOf(frames: readonly RgbdFrame[]): ViewFrame[] {
 }
 
 /** The feature cache key of this scene, model and request. */
+/**
+ * The model as far as extracted features depend on it: its id plus the dense last-block rewrite
+ * when it has one (the same model with another method gives other features).
+ */
+export function featureModelId(encoder: Pick<ClipEncoder, 'modelId' | 'dense'>): string {
+  return encoder.dense ? `${encoder.modelId}#dense-${encoder.dense.method}` : encoder.modelId;
+}
+
 export function extractionKey(
   scene: Scene,
   modelId: string,
@@ -144,7 +152,7 @@ export async function extractBundle(
     featuresDtype: options.featuresDtype,
   });
   const fieldS = (platform().now() - t0) / 1000;
-  const cacheKey = featureCacheKey(sceneHash, result.modelId, result.options);
+  const cacheKey = featureCacheKey(sceneHash, featureModelId(encoder), result.options);
   return {
     files,
     bundle: {

@@ -35,6 +35,7 @@ import { pipelineDefaults } from './defaults-reply';
 import {
   extractBundle,
   extractionKey,
+  featureModelId,
   normaliseRequest,
   restoreBundle,
   viewFramesOf,
@@ -299,6 +300,7 @@ export class PipelineSession {
         modelId: loaded.config.modelId,
         label: source.label,
         dim: loaded.encoder.dim,
+        ...denseInfo(loaded.encoder),
       });
     });
   }
@@ -368,7 +370,7 @@ export class PipelineSession {
     return this.jobs.run(onProgress, async (signal, report) => {
       const cache = this.host.featureCache;
       const request = normaliseRequest(state.scene, input);
-      const key = extractionKey(state.scene, encoder.modelId, request);
+      const key = extractionKey(state.scene, featureModelId(encoder), request);
       // Planned (and later rendered) once per open scene: a restored bundle lists them too.
       const views = await extractionViews(state.scene, request, {
         signal,
@@ -612,4 +614,13 @@ function checkedImage(p: RgbPixels, index: number): RgbImage {
     throw new UnsupportedError(`image ${index}: expected ${width * height * 3} RGB bytes`);
   }
   return { width, height, data: rgb };
+}
+
+/** What the model offers for dense features (shown in the Model panel). */
+function denseInfo(encoder: ClipEncoder): Pick<ModelInfo, 'dense' | 'denseUnavailable'> {
+  const dense = encoder.dense;
+  if (dense) {
+    return { dense: { method: dense.method, grid: [dense.grid.rows, dense.grid.cols] } };
+  }
+  return encoder.denseUnavailable ? { denseUnavailable: encoder.denseUnavailable } : {};
 }

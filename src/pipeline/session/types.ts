@@ -98,6 +98,10 @@ export interface ModelInfo {
   modelId: string;
   label: string;
   dim: number;
+  /** Dense one-pass features: the last-block rewrite and the patch grid per 224-px window. */
+  dense?: { method: string; grid: [number, number] };
+  /** Why the model has no dense features (extraction then uses crops). */
+  denseUnavailable?: string;
 }
 
 export interface ModelCacheInfo {

@@ -56,6 +56,18 @@ export function toNumbers(value: ConstantValue): number[] {
   return Array.from(toFloat32(value));
 }
 
+/** Elementwise ops folded when every input is a float scalar constant (arity = length). */
+const SCALAR_FOLDS: Record<string, ((...v: number[]) => number) | undefined> = {
+  Sqrt: (a) => Math.sqrt(a),
+  Reciprocal: (a) => 1 / a,
+  Neg: (a) => -a,
+  Cast: (a) => a,
+  Mul: (a, b) => a * b,
+  Div: (a, b) => a / b,
+  Add: (a, b) => a + b,
+  Sub: (a, b) => a - b,
+};
+
 export class GraphIndex {
   private readonly producers = new Map<string, OnnxNodeView>();
   private readonly consumers = new Map<string, OnnxNodeView[]>();
@@ -99,7 +111,8 @@ export class GraphIndex {
     const node = this.producers.get(name);
     if (!node) return false;
     if (node.opType === 'Constant') return true;
-    return node.opType === 'Identity' && this.isConstant(node.inputs[0]);
+    if (node.opType === 'Identity') return this.isConstant(node.inputs[0]);
+    return SCALAR_FOLDS[node.opType] !== undefined && this.constant(name) !== undefined;
   }
 
   /** Element count of a constant without decoding it (initializers), else by decoding. */
@@ -116,6 +129,19 @@ export class GraphIndex {
     const node = this.producers.get(name);
     if (!node) return undefined;
     if (node.opType === 'Identity') return this.resolveConstant(node.inputs[0], depth + 1);
+    const fold = SCALAR_FOLDS[node.opType];
+    if (fold) {
+      // Scalar arithmetic on constants that the exporter did not fold, e.g. Sqrt(scale) in
+      // torch's scaled_dot_product_attention export.
+      const args: number[] = [];
+      for (const input of node.inputs) {
+        const c = this.constant(input);
+        if (!c || c.data.length !== 1 || c.dataType === 'int64') return undefined;
+        args.push(toNumbers(c)[0]);
+      }
+      if (args.length !== fold.length) return undefined;
+      return { dims: [], data: Float32Array.of(fold(...args)), dataType: 'float' };
+    }
     if (node.opType !== 'Constant') return undefined;
     const a = node.attributes[0];
     if (!a) return undefined;

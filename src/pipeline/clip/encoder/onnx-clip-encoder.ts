@@ -12,7 +12,11 @@ import type { ClipEncoder, TextTokenizer } from '../types';
 import { fromFloat16Array, toFloat16Array } from '../../io/float16';
 import { l2NormaliseRows } from './l2-normalise';
 import type { DenseFeatureSource } from '../dense/types';
-import { NATIVE_PATCH_OUTPUT, nativePatchGrid, nativePatchSource } from '../dense/native-patch-source';
+import {
+  NATIVE_PATCH_OUTPUT,
+  nativePatchGrid,
+  nativePatchSource,
+} from '../dense/native-patch-source';
 import {
   createOrtSession,
   ensureOrtConfigured,

@@ -131,7 +131,14 @@ export class ClipPreprocessor {
       );
     }
     const { pixels, scratch } = resizeBicubicWindow(
-      { data: image.data, stride: image.width * 3, x0: 0, y0: 0, width: image.width, height: image.height },
+      {
+        data: image.data,
+        stride: image.width * 3,
+        x0: 0,
+        y0: 0,
+        width: image.width,
+        height: image.height,
+      },
       resizedWidth,
       resizedHeight,
       { left, top, width: this.size, height: this.size },

@@ -29,7 +29,7 @@ export function buildDenseFeatureMap(
     const cy0 = windows[w * 2 + 1] / cell;
     for (let r = 0; r < grid.rows; r++) {
       for (let c = 0; c < grid.cols; c++) {
-        const src = ((w * perWindow) + r * grid.cols + c) * dim;
+        const src = (w * perWindow + r * grid.cols + c) * dim;
         for (let gy = cy0 + r * span; gy < cy0 + (r + 1) * span; gy++) {
           for (let gx = cx0 + c * span; gx < cx0 + (c + 1) * span; gx++) {
             const base = (gy * cellsX + gx) * dim;

@@ -67,7 +67,10 @@ export function planDenseWindows(
       `dense stride must be an integer in [1, ${DENSE_WINDOW_SIDE}], got ${stride}`,
     );
   }
-  if (grid.rows * grid.patch !== DENSE_WINDOW_SIDE || grid.cols * grid.patch !== DENSE_WINDOW_SIDE) {
+  if (
+    grid.rows * grid.patch !== DENSE_WINDOW_SIDE ||
+    grid.cols * grid.patch !== DENSE_WINDOW_SIDE
+  ) {
     throw new UnsupportedError(
       `dense patch grid ${grid.rows}×${grid.cols} of ${grid.patch} px does not tile a 224-px window`,
     );

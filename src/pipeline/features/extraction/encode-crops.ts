@@ -7,7 +7,13 @@ import type { ClipEncoder } from '../../clip/types';
 import { throwIfAborted } from '../../errors';
 import type { WorkOptions } from '../../progress';
 import type { RgbImage, RgbdFrame } from '../../scene/types';
-import { buildFeatureMap, fuseCropEmbeddings, planCrops, type CropLayout, type CropRect } from '../pixel-features';
+import {
+  buildFeatureMap,
+  fuseCropEmbeddings,
+  planCrops,
+  type CropLayout,
+  type CropRect,
+} from '../pixel-features';
 import { now } from './clock';
 import { loadViewColour } from './load-view';
 import type { ExtractOptions } from './options';

@@ -38,7 +38,8 @@ export async function encodeDenseViews(
   let windowsDone = 0;
   const first = frames[0].intrinsics;
   const estimated =
-    frames.length * windowCount(planDenseWindows(first.width, first.height, dense.grid, windowOptions));
+    frames.length *
+    windowCount(planDenseWindows(first.width, first.height, dense.grid, windowOptions));
   for (let v = 0; v < frames.length; v++) {
     throwIfAborted(signal);
     const frame = frames[v];

@@ -6,6 +6,7 @@
  * last block's weights (MatMul layout [in, out]) so analysis can be checked against them.
  */
 import { GraphBuilder } from '../../../../src/pipeline/clip/onnx/graph-builder';
+import { encodeOnnxModel, type OnnxTensor } from '../../../../src/pipeline/clip/onnx/onnx-model';
 import { mulberry32 } from '../../../../src/pipeline/random';
 
 export interface HfVitOptions {
@@ -18,7 +19,7 @@ export interface HfVitOptions {
   layerNorm?: 'op' | 'decomposed';
   reshapes?: 'static' | 'dynamic';
   /** Where head_dim^-0.5 is applied; 'none' = folded away (not recoverable). */
-  scale?: 'q' | 'scores' | 'split' | 'none';
+  scale?: 'q' | 'scores' | 'split' | 'sdpa' | 'none';
   projection?: 'matmul' | 'gemm';
   biasFirst?: boolean;
   /**
@@ -26,6 +27,11 @@ export interface HfVitOptions {
    * operands through DynamicQuantizeLinear into MatMulInteger.
    */
   integerAttention?: boolean;
+  /**
+   * Every linear layer as dynamic quantization with per-column (output channel) uint8 scales
+   * and zero points; the returned weights are then the dequantized ones.
+   */
+  perColumnQuantized?: boolean;
   seed?: number;
 }
 
@@ -101,9 +107,51 @@ export function buildHfVit(options: HfVitOptions = {}): HfVit {
     const y = g.node('Add', [g.node('Mul', [g.node('Div', [centred, std]), gamma]), beta]);
     return [y, ln];
   };
+  const extra: OnnxTensor[] = [];
+  const quantizedInputs = new Map<string, [string, string, string]>();
+  const quantizedProduct = (x: string, w: Float32Array, inDim: number, outDim: number) => {
+    const q = new Uint8Array(inDim * outDim);
+    const scales = new Float32Array(outDim);
+    const zeros = new Uint8Array(outDim);
+    for (let o = 0; o < outDim; o++) {
+      let lo = 0;
+      let hi = 0;
+      for (let i = 0; i < inDim; i++) {
+        lo = Math.min(lo, w[i * outDim + o]);
+        hi = Math.max(hi, w[i * outDim + o]);
+      }
+      scales[o] = (hi - lo) / 255;
+      zeros[o] = Math.round(-lo / scales[o]);
+      for (let i = 0; i < inDim; i++) {
+        const v = Math.round(w[i * outDim + o] / scales[o]) + zeros[o];
+        q[i * outDim + o] = Math.min(255, Math.max(0, v));
+        w[i * outDim + o] = (q[i * outDim + o] - zeros[o]) * scales[o];
+      }
+    }
+    const [wq, ws, wz] = [name('wq'), name('ws'), name('wz')];
+    extra.push(
+      { name: wq, dataType: 'uint8', dims: [inDim, outDim], data: q },
+      { name: wz, dataType: 'uint8', dims: [outDim], data: zeros },
+    );
+    g.floats(ws, [outDim], scales);
+    let xq = quantizedInputs.get(x);
+    if (!xq) {
+      xq = g.nodeMulti('DynamicQuantizeLinear', [x], [name('xq'), name('xs'), name('xz')]) as [
+        string,
+        string,
+        string,
+      ];
+      quantizedInputs.set(x, xq);
+    }
+    const integer = g.node('MatMulInteger', [xq[0], wq, xq[2], wz]);
+    const float = g.node('Cast', [integer], { to: { int: 1 } });
+    return g.node('Mul', [float, g.node('Mul', [xq[1], ws])]);
+  };
   const linear = (x: string, inDim: number, outDim: number, gain = 1): [string, Linear] => {
     const l = { w: rand(inDim * outDim, gain / Math.sqrt(inDim)), b: rand(outDim, 0.05) };
-    const mm = g.node('MatMul', [x, g.floats(name('w'), [inDim, outDim], l.w)]);
+    const mm = options.perColumnQuantized
+      ? quantizedProduct(x, l.w, inDim, outDim)
+      : g.node('MatMul', [x, g.floats(name('w'), [inDim, outDim], l.w)]);
     const b = g.floats(name('b'), [outDim], l.b);
     return [g.node('Add', options.biasFirst ? [b, mm] : [mm, b]), l];
   };
@@ -167,6 +215,12 @@ export function buildHfVit(options: HfVitOptions = {}): HfVit {
     if (options.scale === 'q') q = g.node('Mul', [q, g.floats(name('scale'), [], [s])]);
     let qh = split(q, [0, 2, 1, 3]);
     let kt = split(k, [0, 2, 3, 1]);
+    if (options.scale === 'sdpa') {
+      // torch's scaled_dot_product_attention export without constant folding: Sqrt(scale).
+      const root = () => g.node('Sqrt', [g.floats(name('scale'), [], [s])]);
+      qh = g.node('Mul', [qh, root()]);
+      kt = g.node('Mul', [kt, root()]);
+    }
     if (options.scale === 'split') {
       qh = g.node('Mul', [qh, g.floats(name('sq'), [], [Math.sqrt(s)])]);
       kt = g.node('Mul', [kt, g.floats(name('sk'), [], [Math.sqrt(s)])]);
@@ -209,5 +263,8 @@ export function buildHfVit(options: HfVitOptions = {}): HfVit {
     g.node('MatMul', [normed, g.floats('proj', [W, D], projection)], {}, 'image_embeds');
   }
   g.output('image_embeds', 'float', ['batch_size', D]);
-  return { bytes: g.encode(), tokens: T, grid, last, finalLn, projection };
+  // GraphBuilder has no uint8 initializers: add the quantized weights to its model directly.
+  const model = g.model();
+  (model.graph.initializers as OnnxTensor[]).push(...extra);
+  return { bytes: encodeOnnxModel(model), tokens: T, grid, last, finalLn, projection };
 }

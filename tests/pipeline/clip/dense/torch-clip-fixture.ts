@@ -11,14 +11,18 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildOfflineModelFiles } from '../../../../src/pipeline/clip/offline/offline-model-files';
 import { createClipTokenizer } from '../../../../src/pipeline/clip/tokenizer/load-tokenizer';
 import { readNpy } from '../../../../src/pipeline/io/npy';
 import type { PythonOracle } from '../../../oracles/python';
 
 export const TORCH_CLIP_MODULES = ['torch', 'numpy'];
-export const TORCH_CLIP_SCRIPT = resolve(__dirname, '../../../oracles/clip_vision_torch.py');
+export const TORCH_CLIP_SCRIPT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../oracles/clip_vision_torch.py',
+);
 
 export type DenseMethodName = 'maskclip' | 'clearclip' | 'naclip' | 'sclip';
 export const DENSE_METHODS: readonly DenseMethodName[] = [

@@ -65,6 +65,7 @@ describe('createVitDenseSource', () => {
   it.each([
     ['decomposed LayerNorm, q scaled', { layerNorm: 'decomposed', scale: 'q' }],
     ['integer attention products', { integerAttention: true }],
+    ['per-column quantized linears', { perColumnQuantized: true }],
   ] as [string, HfVitOptions][])(
     '%s: chunks batches and matches ClearCLIP on the returned stream',
     async (_, options) => {
