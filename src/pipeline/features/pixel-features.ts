@@ -175,6 +175,27 @@ export function buildFeatureMap(
       }
     }
   }
+  const { features, dim: outDim } = normalisedCellFeatures(sums, cells, dim, basis);
+  return {
+    cellsX,
+    cellsY,
+    cellWidth: layout.cellSize,
+    cellHeight: layout.cellSize,
+    dim: outDim,
+    features,
+  };
+}
+
+/**
+ * Per-cell sums (cells×dim) → unit cell features, projected onto the accumulation basis when
+ * given: the last step of every view's feature map (crop tiles and dense patches alike).
+ */
+export function normalisedCellFeatures(
+  sums: Float64Array,
+  cells: number,
+  dim: number,
+  basis?: { rows: Float32Array; count: number },
+): { features: Float32Array; dim: number } {
   for (let c = 0; c < cells; c++) normaliseInPlace(sums, c * dim, dim);
   const outDim = basis ? basis.count : dim;
   const features = new Float32Array(cells * outDim);
@@ -188,12 +209,5 @@ export function buildFeatureMap(
       }
     }
   }
-  return {
-    cellsX,
-    cellsY,
-    cellWidth: layout.cellSize,
-    cellHeight: layout.cellSize,
-    dim: outDim,
-    features,
-  };
+  return { features, dim: outDim };
 }

@@ -5,6 +5,7 @@
  */
 import { UnsupportedError } from '../../errors';
 import type { FeatureMap } from '../fusion';
+import { normalisedCellFeatures } from '../pixel-features';
 import type { DenseWindowLayout } from './window-layout';
 
 export function buildDenseFeatureMap(
@@ -39,25 +40,7 @@ export function buildDenseFeatureMap(
       }
     }
   }
-  for (let c = 0; c < cells; c++) {
-    let sq = 0;
-    for (let d = 0; d < dim; d++) sq += sums[c * dim + d] ** 2;
-    if (!(sq > 0)) continue;
-    const inv = 1 / Math.sqrt(sq);
-    for (let d = 0; d < dim; d++) sums[c * dim + d] *= inv;
-  }
-  const outDim = basis ? basis.count : dim;
-  const features = new Float32Array(cells * outDim);
-  if (!basis) for (let i = 0; i < features.length; i++) features[i] = sums[i];
-  else {
-    for (let c = 0; c < cells; c++) {
-      for (let k = 0; k < basis.count; k++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += basis.rows[k * dim + d] * sums[c * dim + d];
-        features[c * outDim + k] = s;
-      }
-    }
-  }
+  const { features, dim: outDim } = normalisedCellFeatures(sums, cells, dim, basis);
   return {
     cellsX,
     cellsY,
