@@ -3,8 +3,14 @@ import { createRoot } from 'react-dom/client';
 import { appSnapshot, type AppSnapshot } from './viewer/app-snapshot';
 import { App } from './viewer/App';
 import { diagnosticsRemote, type PipelineRemote } from '../workers/client';
-import { openBuiltIn, pipelineRemote, startWorker } from './viewer/controller';
-import { getState, setState } from './viewer/store';
+import { requestCameraPose } from './viewer/camera-pose';
+import {
+  openBuiltIn,
+  pipelineRemote,
+  restoreCachedFeatures,
+  startWorker,
+} from './viewer/controller';
+import { getState, reportError, setState } from './viewer/store';
 import { readHash } from './viewer/url-hash';
 import './viewer/styles.css';
 
@@ -38,6 +44,18 @@ const bench = new URLSearchParams(location.search).has('bench');
 startWorker().then(() => {
   if (bench) return; // the benchmark brings its own cloud
   const scenes = getState().scenes;
-  const wanted = scenes.find((s) => s.id === shared.scene) ?? scenes[0];
-  if (wanted) return openBuiltIn(wanted.id);
+  const linked = scenes.find((s) => s.id === shared.scene);
+  if (shared.scene && !linked) {
+    // Say so rather than silently showing another scene under the link's camera and query.
+    requestCameraPose(undefined);
+    reportError(
+      new Error(
+        `This link's scene (${shared.scene}) was opened from local files, which a link cannot ` +
+          'reopen: open the scan folder again. Showing the default scene instead.',
+      ),
+    );
+  } else if (shared.camera) requestCameraPose(shared.camera);
+  if (shared.colorMode) setState({ colorMode: shared.colorMode });
+  const wanted = linked ?? scenes[0];
+  if (wanted) return openBuiltIn(wanted.id).then(() => restoreCachedFeatures());
 });

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DiagnosticsApi } from './diagnostics-api';
+import { installErrorTransfer } from './error-transfer';
 import type { PipelineApi, ProgressListener } from './pipeline-api';
 
 export type PipelineRemote = Comlink.Remote<PipelineApi>;
@@ -18,6 +19,8 @@ export interface PipelineClient {
 }
 
 export function createPipelineClient(onError?: (message: string) => void): PipelineClient {
+  // Typed errors keep their kind, file and location across the boundary.
+  installErrorTransfer();
   const worker = new Worker(new URL('./pipeline.worker.ts', import.meta.url), {
     type: 'module',
     name: 'pipeline',

@@ -68,6 +68,11 @@ export interface PipelineApi {
   modelCacheInfo(): Promise<ModelCacheInfo>;
   /** Clears downloaded model files; returns how many were removed. */
   clearModelCache(): Promise<number>;
+  /**
+   * Removes cached extracted features: the open scene's (any model or option) or all of them;
+   * returns how many bundles were removed.
+   */
+  clearFeatureCache(scope: 'scene' | 'all'): Promise<number>;
   /** Runs the feature pipeline on the open scene with the loaded model (or restores it). */
   extract(input: ExtractInput, onProgress?: ProgressListener): Promise<ExtractSummary>;
   /** Scores and grounds a text query against the extracted feature field. */

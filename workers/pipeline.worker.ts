@@ -14,9 +14,12 @@ import { installBrowserPlatform } from '../src/hosts/browser/platform';
 import { UnsupportedError } from '../src/pipeline/errors';
 import { PipelineSession } from '../src/pipeline/session/pipeline-session';
 import type { Embeddings, ExportFiles } from '../src/pipeline/session/types';
+import { typedError } from '../src/pipeline/session/error-reply';
+import { installErrorTransfer } from './error-transfer';
 import type { ExportFile, PipelineApi } from './pipeline-api';
 
 installBrowserPlatform();
+installErrorTransfer();
 const session = new PipelineSession({
   builtInScenes: browserBuiltInScenes(self.location.origin),
   featureCache: new IndexedDbFeatureCache(),
@@ -48,7 +51,10 @@ const api: PipelineApi = {
   openBuiltInScene: (id, onProgress) => session.openBuiltInScene(id, onProgress),
   async openFiles(files, onProgress) {
     if (!files?.length) throw new UnsupportedError('No files were given');
-    return session.openSource(BlobFileSource.fromDropped(files), onProgress);
+    const source = BlobFileSource.fromDropped(files);
+    return session.openSource(source, onProgress).catch((err: unknown) => {
+      throw typedError(err, 'opening the scene', source.name);
+    });
   },
   async getViewCloud(budget) {
     const cloud = session.viewCloud(budget);
@@ -68,6 +74,7 @@ const api: PipelineApi = {
     session.loadModel(modelSourceFor(spec), spec.kind, onProgress),
   modelCacheInfo: () => session.modelCacheInfo(),
   clearModelCache: () => session.clearModelCache(),
+  clearFeatureCache: (scope) => session.clearFeatureCache(scope === 'all' ? 'all' : 'scene'),
   extract: (input, onProgress) => session.extract(input, onProgress),
   async query(input) {
     const reply = await session.query(input);
@@ -95,4 +102,19 @@ const api: PipelineApi = {
   cancel: async () => session.cancel(),
 };
 
-Comlink.expose(api);
+/** Every call's failure leaves typed, naming the call and the open scene (error-transfer.ts). */
+function guarded(target: PipelineApi): PipelineApi {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(target) as [string, (...a: unknown[]) => unknown][]) {
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw typedError(err, name, session.scene?.name);
+      }
+    };
+  }
+  return out as unknown as PipelineApi;
+}
+
+Comlink.expose(guarded(api));

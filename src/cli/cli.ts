@@ -4,7 +4,8 @@
  * 1 a failed command, 2 a usage error). src/cli/main.ts calls it with the process's streams;
  * tests call it in-process with string buffers.
  */
-import { parseArgs, CliUsageError, type ParsedArgs } from './args';
+import { parseArgs, type ParsedArgs } from './args';
+import { oneLine, reportError } from './error-line';
 import { parseOrtRuntimeName, resolveNodeOrtRuntime } from '../hosts/node/platform';
 import { installPlatform, platform, type OrtHostRuntime } from '../pipeline/platform';
 import type { CliCommand, CliIo } from './command';
@@ -35,11 +36,7 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** Non-ASCII control characters from files must not reach the terminal raw. */
-export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
+export { oneLine } from './error-line';
 
 /** Flags every command takes. */
 const GLOBAL_FLAGS = ['json', 'help', 'runtime'];
@@ -120,9 +117,9 @@ async function runCommand(
     return command.exitCode?.(result) ?? 0;
   } catch (err) {
     if (isTty) stderr.write('\r\x1b[K');
-    const e = err as Error;
-    const prefix = err instanceof CliUsageError ? 'usage error' : (e.name ?? 'error');
-    stderr.write(`error: ${prefix}: ${oneLine(e.message ?? String(err))}\n`);
-    return err instanceof CliUsageError ? 2 : 1;
+    const context = [command.name, ...args.positionals].map((a) => `'${a}'`).join(' ');
+    const { line, exitCode } = reportError(err, context);
+    stderr.write(line + '\n');
+    return exitCode;
   }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CLI over the same pipeline code the worker runs: `npm run --silent cli -- <command> [args]`.
 // The logic is runCli (./cli.ts), which tests call in-process; this file binds it to the process.
-import { oneLine, runCli } from './cli';
+import { runCli } from './cli';
+import { reportError } from './error-line';
 import { installNodePlatform } from '../hosts/node/platform';
 
 // Node's capabilities: threads up to the cores, the native onnxruntime where it loads.
@@ -18,7 +19,8 @@ export function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`error: ${oneLine(String(err))}\n`);
-    process.exit(1);
+    const { line, exitCode } = reportError(err, `'${process.argv.slice(2).join(' ')}'`);
+    process.stderr.write(line + '\n');
+    process.exit(exitCode);
   },
 );

@@ -5,6 +5,7 @@ import { embedImageCommand } from './commands/embed-image';
 import { embedTextCommand } from './commands/embed-text';
 import { evalCommand } from './commands/eval';
 import { export3dLlmCommand } from './commands/export-3dllm';
+import { exportOpenSceneCommand } from './commands/export-openscene';
 import { extractCommand } from './commands/extract';
 import { groundCommand } from './commands/ground';
 import { infoCommand } from './commands/info';
@@ -21,6 +22,7 @@ export const COMMANDS: CliCommand[] = [
   embedTextCommand,
   evalCommand,
   export3dLlmCommand,
+  exportOpenSceneCommand,
   extractCommand,
   groundCommand,
   infoCommand,

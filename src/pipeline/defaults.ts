@@ -39,11 +39,28 @@ export const RGBD_READER_DEFAULTS = {
   rigidTolerance: 1e-3,
 } as const;
 
+/** Readers of phone and splat scans (ARKitScenes, Replica, Gaussian splats). */
+export const SCAN_READER_DEFAULTS = {
+  /** ARKitScenes: a frame's pose is interpolated (or the nearest taken) within this gap, s. */
+  arkitMaxPoseGapS: 0.1,
+  /** Replica (NICE-SLAM configs/Replica/replica.yaml) when no cam_params.json is present. */
+  replicaCamera: {
+    intrinsics: { width: 1200, height: 680, fx: 600, fy: 600, cx: 599.5, cy: 339.5 },
+    depthScale: 6553.5,
+  },
+  /** Gaussian splats (.ply, .splat): splats less opaque than this are dropped. */
+  splatMinOpacity: 0.1,
+  /** LAS/LAZ: clouds whose coordinates exceed this (m) are shifted to their minimum corner. */
+  lasRecentreAbove: 10_000,
+} as const;
+
 export const CLIP_TOKENIZER_DEFAULTS = {
   /** CLIP's text context: start + up to 75 word tokens + end. */
   contextLength: 77,
   /** Words kept in the tokenizer's word → ids cache (oldest dropped first). */
   wordCacheSize: 10_000,
+  /** Largest token id a vocabulary may use (real vocabularies stay under 300k; ids are int32). */
+  maxTokenId: 16_777_215,
 } as const;
 
 export const CLIP_PREPROCESS_DEFAULTS = {
@@ -405,4 +422,56 @@ export const SEGMENT_DEFAULTS = {
   robustBoundsPercentile: 1,
   /** Percentiles come from at most this many evenly strided points of a proposal. */
   robustBoundsSamplePoints: 4096,
+} as const;
+
+/**
+ * Upper bounds on the CLI's numeric flags (src/cli/args.ts NUMBER_FLAGS): values past them are
+ * refused with a usage error rather than sizing threads or allocations (issue 15).
+ */
+export const CLI_NUMBER_LIMITS = {
+  /** --threads: never more than this, and never more than the machine's cores. */
+  maxThreads: 256,
+  /** --border px: a border wider than any captured image would hide every point. */
+  maxBorderPx: 4096,
+  /** --voxel m: coarser than a building is no clustering at all. */
+  maxVoxelM: 1000,
+  maxVoxels: 10_000_000,
+  maxBatch: 1024,
+  maxTopK: 10_000,
+} as const;
+
+/** What the session hands a viewer at most (src/pipeline/session): lists rendered from user input. */
+export const SESSION_LIMITS = {
+  /**
+   * Items of one list a reply carries (token diagnostics and boxes, warnings); the rest are
+   * counted, not sent: 1 MB of broken tokens has ~100,000 diagnostics, nobody reads past a few.
+   */
+  listItems: 200,
+} as const;
+
+/**
+ * Sizes read from files are checked against these before anything is allocated for them
+ * (src/pipeline/budget/resource-budget.ts). A file declaring more is refused with a BudgetError.
+ */
+export const RESOURCE_BUDGET = {
+  /** Pixels of one image, depth map or instance map (colour, depth, .sens, nerfstudio w·h). */
+  maxPixels: IMAGE_DEFAULTS.maxPixels,
+  /** Points (vertices) of one cloud. */
+  maxPoints: 100_000_000,
+  /** Frames of one scan. */
+  maxFrames: 1_000_000,
+  /** Bytes of one JSON document (manifests, transforms.json, meta.json, tokenizer.json). */
+  maxJsonBytes: 512 * 1024 * 1024,
+  /** Nesting depth of arrays/objects in one JSON document (real files: under 10). */
+  maxJsonDepth: 64,
+  /** Bytes one decoded buffer sized from a file may take (decoded image, inflated stream). */
+  maxAllocationBytes: 1024 * 1024 * 1024,
+  /**
+   * Smallest compressed JPEG per declared pixel: every 8×8 luma block costs at least one bit
+   * (the DC code), so a file smaller than pixels/512 bytes cannot hold the image; /2048 leaves
+   * room for chroma-only savings and truncated copies while refusing a 2 KB "10000²" header.
+   */
+  minJpegBytesPerPixel: 1 / 2048,
+  /** Deflate expands at most ~1032:1; a stream promising more is corrupt. */
+  maxDeflateRatio: 1032,
 } as const;

@@ -4,11 +4,15 @@
  * rendered by the CLI as one line and by the viewer's error panel as text.
  */
 
-/** Where in a file something went wrong: a byte offset for binary formats, a line for text. */
+/**
+ * Where in a file something went wrong: a byte offset for binary formats, a line (and, for JSON,
+ * a 1-based column) for text.
+ */
 export interface FileLocation {
   file: string;
   byteOffset?: number;
   line?: number;
+  column?: number;
 }
 
 /** A file could not be parsed: truncated, garbled, wrong magic, absurd counts, NaN values. */
@@ -71,12 +75,64 @@ export class OrtRuntimeError extends ModelError {
   }
 }
 
-/** The work would exceed the memory budget and no documented downsampling applies. */
+/**
+ * The work would exceed the memory budget and no documented downsampling applies. With a
+ * location (a size read from a file: src/pipeline/budget/), the message starts with it.
+ */
 export class BudgetError extends Error {
   override name = 'BudgetError';
   readonly kind = 'budget';
-  constructor(message: string) {
-    super(message);
+  constructor(
+    message: string,
+    readonly location?: FileLocation,
+  ) {
+    super(location ? `${formatLocation(location)}: ${message}` : message);
+  }
+}
+
+/**
+ * A file-system operation failed (ENOTDIR, ENOENT, EEXIST, EACCES, ENOSPC, ...): which path,
+ * which operation and the system's code, instead of the host's raw message.
+ */
+export class FileSystemError extends Error {
+  override name = 'FileSystemError';
+  readonly kind = 'file-system';
+  constructor(
+    readonly path: string,
+    readonly operation: string,
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: could not ${operation} (${code}): ${reason}`);
+  }
+}
+
+/** An output would replace something that must be kept (an existing output without --force, the input). */
+export class OutputExistsError extends Error {
+  override name = 'OutputExistsError';
+  readonly kind = 'output-exists';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+/**
+ * A failure our checks did not foresee (a TypeError, RangeError, a host's DOMException), wrapped
+ * where it would reach a user (the worker boundary) with what was being done and on which file,
+ * so nothing untyped reaches the error panel.
+ */
+export class UnexpectedError extends Error {
+  override name = 'UnexpectedError';
+  readonly kind = 'unexpected';
+  constructor(
+    readonly stage: string,
+    readonly reason: string,
+    readonly file?: string,
+  ) {
+    super(`${file ? `${file}: ` : ''}${stage} failed unexpectedly: ${reason}`);
   }
 }
 
@@ -91,6 +147,8 @@ export class CancelledError extends Error {
 
 export function formatLocation(loc: FileLocation): string {
   if (loc.byteOffset !== undefined) return `${loc.file} at byte ${loc.byteOffset}`;
+  if (loc.line !== undefined && loc.column !== undefined)
+    return `${loc.file} line ${loc.line} column ${loc.column}`;
   if (loc.line !== undefined) return `${loc.file} line ${loc.line}`;
   return loc.file;
 }

@@ -4,6 +4,12 @@
  * It finds every run of `<locK>` tokens (separated only by whitespace or commas), takes the text
  * before the run (since the previous run or the line start) as the label, and reports anything
  * malformed as diagnostics. It never throws on any input text: model output is data.
+ *
+ * By default only the exact vocabulary spelling `<locK>` is a token (lowercase, no spaces, no
+ * sign, no leading zeros, K in 0..bins-1): `<LOC12>`, `<loc 13>`, `<loc014>` and `<loc+20>` are
+ * no model's vocabulary items, so they are reported as `malformed-token`. `lenient: true` reads
+ * them too, for hand-written free text. Linear time in the text; diagnostics are capped at
+ * MAX_LOCATION_DIAGNOSTICS with a count of those left out.
  */
 import {
   checkBinCount,
@@ -20,6 +26,11 @@ export type LocationDiagnosticCode =
   | 'token-count'
   /** A token's K is not a plain integer (`<loc1.5>`, `<locx>`, `<loc>`): no box for its group. */
   | 'not-an-integer'
+  /**
+   * Strict mode: an integer token spelt other than `<locK>` (`<LOC12>`, `<loc 13>`, `<loc014>`,
+   * `<loc+20>`): not a vocabulary item, no box for its group. Lenient mode reads it.
+   */
+  | 'malformed-token'
   /** A token's K is an integer outside 0..bins-1 (including huge and negative numbers): no box. */
   | 'bin-out-of-range'
   /** min > max on an axis: the two were swapped and the box kept. */
@@ -57,19 +68,32 @@ export interface ParseLocationOptions {
   bins?: number;
   /** When given, each box is also decoded to metres. */
   normalisation?: SceneNormalisation;
+  /**
+   * LENIENT MODE, for free text typed by people: also reads `<LOC12>`, `<loc 13>`, `<loc014>`,
+   * `<loc+20>` (any case, spaces, sign, leading zeros). Default false: model output uses the
+   * exact vocabulary spelling `<locK>` only.
+   */
+  lenient?: boolean;
 }
 
 export interface ParseLocationResult {
   boxes: ParsedLocationBox[];
+  /** In text order, at most MAX_LOCATION_DIAGNOSTICS. */
   diagnostics: LocationDiagnostic[];
+  /** Diagnostics left out past the cap. */
+  omittedDiagnostics: number;
 }
+
+/** Diagnostics kept per parse: a 1 MB text of broken tokens must not yield 100,000 of them. */
+export const MAX_LOCATION_DIAGNOSTICS = 100;
 
 /** Labels longer than this keep only their end (the part next to the tokens). */
 export const MAX_LABEL_LENGTH = 200;
 
 // Bounded content and a single character class: linear time on any input.
 const TOKEN_PATTERN = /<loc([^<>\r\n]{0,40})>/gi;
-const SEPARATOR_ONLY = /^[\s,]*$/;
+const VOCABULARY_BIN = /^(?:0|[1-9][0-9]*)$/;
+const LENIENT_BIN = /^([+-]?)0*(\d+)$/;
 const AXIS_NAMES = ['x', 'y', 'z'];
 
 interface RawToken {
@@ -78,7 +102,37 @@ interface RawToken {
   body: string;
 }
 
-type BinValue = { ok: true; value: number } | { ok: false; diagnostic: LocationDiagnostic };
+/** A token's bin, or why it has none. */
+type BinValue = number | 'not-an-integer' | 'malformed-token' | 'bin-out-of-range';
+
+/**
+ * Keeps the first MAX_LOCATION_DIAGNOSTICS diagnostics in text order and counts the rest; past
+ * the cap no message is even built. A run's diagnostics lie inside the run and runs come in text
+ * order, so sorting each run's own diagnostics keeps the whole list in order.
+ */
+class DiagnosticSink {
+  readonly kept: LocationDiagnostic[] = [];
+  omitted = 0;
+  private run: LocationDiagnostic[] = [];
+
+  add(
+    severity: LocationDiagnostic['severity'],
+    code: LocationDiagnosticCode,
+    start: number,
+    end: number,
+    describe: () => string,
+  ): void {
+    if (this.kept.length + this.run.length >= MAX_LOCATION_DIAGNOSTICS) this.omitted++;
+    else this.run.push({ severity, code, message: describe(), start, end });
+  }
+
+  endRun(): void {
+    if (this.run.length === 0) return;
+    this.run.sort((a, b) => a.start - b.start || a.end - b.end);
+    this.kept.push(...this.run);
+    this.run = [];
+  }
+}
 
 export function parseLocationTokens(
   text: string,
@@ -86,40 +140,50 @@ export function parseLocationTokens(
 ): ParseLocationResult {
   const bins = options.bins ?? DEFAULT_LOCATION_BINS;
   checkBinCount(bins);
+  const lenient = options.lenient === true;
   const boxes: ParsedLocationBox[] = [];
-  const diagnostics: LocationDiagnostic[] = [];
+  const sink = new DiagnosticSink();
   const runs = findRuns(typeof text === 'string' ? text : '');
   let previousEnd = 0;
   for (const run of runs) {
     const runStart = run[0].start;
     const runEnd = run[run.length - 1].end;
-    const label = extractLabel(text.slice(previousEnd, runStart));
+    const labelStart = previousEnd;
     previousEnd = runEnd;
-    const values = run.map((token) => readBin(token, bins));
-    for (const v of values) if (!v.ok) diagnostics.push(v.diagnostic);
+    // Only runs that give a box need their label.
+    let label: string | undefined;
+    const values = run.map((token) => readBin(text, token, bins, lenient));
+    values.forEach((v, i) => {
+      const token = run[i];
+      if (typeof v !== 'number') {
+        sink.add('error', v, token.start, token.end, () => binMessage(text, token, v, bins));
+      }
+    });
     if (run.length % 6 !== 0) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'token-count',
-        message: `found ${run.length} location token${run.length === 1 ? '' : 's'} in a row; a box needs 6`,
-        start: runStart,
-        end: runEnd,
-      });
+      sink.add(
+        'error',
+        'token-count',
+        runStart,
+        runEnd,
+        () =>
+          `found ${run.length} location token${run.length === 1 ? '' : 's'} in a row; a box needs 6`,
+      );
+      sink.endRun();
       continue;
     }
     if (run.length > 6) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'run-split',
-        message: `read ${run.length} location tokens in a row as ${run.length / 6} boxes`,
-        start: runStart,
-        end: runEnd,
-      });
+      sink.add(
+        'warning',
+        'run-split',
+        runStart,
+        runEnd,
+        () => `read ${run.length} location tokens in a row as ${run.length / 6} boxes`,
+      );
     }
     for (let g = 0; g < run.length; g += 6) {
       const group = values.slice(g, g + 6);
-      if (!group.every((v) => v.ok)) continue;
-      const groupBins = group.map((v) => (v as { value: number }).value) as LocationBins;
+      if (!group.every((v) => typeof v === 'number')) continue;
+      const groupBins = group as LocationBins;
       const start = run[g].start;
       const end = run[g + 5].end;
       const swappedAxes: number[] = [];
@@ -127,17 +191,17 @@ export function parseLocationTokens(
         if (groupBins[axis] > groupBins[axis + 3]) {
           swappedAxes.push(axis);
           [groupBins[axis], groupBins[axis + 3]] = [groupBins[axis + 3], groupBins[axis]];
-          diagnostics.push({
-            severity: 'warning',
-            code: 'min-greater-than-max',
-            message:
-              `${AXIS_NAMES[axis]}min ${groupBins[axis + 3]} > ${AXIS_NAMES[axis]}max ` +
-              `${groupBins[axis]}: swapped`,
+          const [min, max] = [groupBins[axis + 3], groupBins[axis]];
+          sink.add(
+            'warning',
+            'min-greater-than-max',
             start,
             end,
-          });
+            () => `${AXIS_NAMES[axis]}min ${min} > ${AXIS_NAMES[axis]}max ${max}: swapped`,
+          );
         }
       }
+      label ??= extractLabel(text.slice(labelStart, runStart));
       const parsed: ParsedLocationBox = {
         label,
         bins: groupBins,
@@ -151,45 +215,63 @@ export function parseLocationTokens(
       }
       boxes.push(parsed);
     }
+    sink.endRun();
   }
-  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { boxes, diagnostics };
+  return { boxes, diagnostics: sink.kept, omittedDiagnostics: sink.omitted };
 }
 
-/** Groups consecutive tokens separated only by whitespace and commas. */
+const isSeparator = (code: number) =>
+  code === 0x2c ||
+  code === 0x20 ||
+  (code >= 0x09 && code <= 0x0d) ||
+  /\s/.test(String.fromCharCode(code));
+
+/** Groups consecutive tokens separated only by whitespace and commas (no copies of the text). */
 function findRuns(text: string): RawToken[][] {
   const runs: RawToken[][] = [];
   let current: RawToken[] = [];
+  let lastEnd = -1;
   TOKEN_PATTERN.lastIndex = 0;
   for (let m = TOKEN_PATTERN.exec(text); m !== null; m = TOKEN_PATTERN.exec(text)) {
-    const token = { start: m.index, end: m.index + m[0].length, body: m[1] };
-    const last = current[current.length - 1];
-    if (last && !SEPARATOR_ONLY.test(text.slice(last.end, token.start))) {
-      runs.push(current);
-      current = [];
+    const start = m.index;
+    if (lastEnd >= 0) {
+      let i = lastEnd;
+      while (i < start && isSeparator(text.charCodeAt(i))) i++;
+      if (i < start) {
+        runs.push(current);
+        current = [];
+      }
     }
-    current.push(token);
+    lastEnd = start + m[0].length;
+    current.push({ start, end: lastEnd, body: m[1] });
   }
   if (current.length > 0) runs.push(current);
   return runs;
 }
 
-function readBin(token: RawToken, bins: number): BinValue {
-  const body = token.body.trim();
-  const shown = `<loc${token.body}>`;
-  const fail = (code: LocationDiagnosticCode, message: string): BinValue => ({
-    ok: false,
-    diagnostic: { severity: 'error', code, message, start: token.start, end: token.end },
-  });
-  const integer = /^([+-]?)0*(\d+)$/.exec(body);
-  if (!integer) return fail('not-an-integer', `${shown}: the bin is not an integer`);
-  const [, sign, digits] = integer;
-  // Compare by digit count first so huge numbers never lose precision.
-  const value = digits.length > 9 ? Infinity : Number(digits);
-  if ((sign === '-' && value !== 0) || value >= bins) {
-    return fail('bin-out-of-range', `${shown}: the bin is outside 0..${bins - 1}`);
+function readBin(text: string, token: RawToken, bins: number, lenient: boolean): BinValue {
+  if (!lenient && text.startsWith('<loc', token.start) && VOCABULARY_BIN.test(token.body)) {
+    // Compare by digit count first so huge numbers never lose precision.
+    const value = token.body.length > 9 ? Infinity : Number(token.body);
+    return value < bins ? value : 'bin-out-of-range';
   }
-  return { ok: true, value };
+  const integer = LENIENT_BIN.exec(token.body.trim());
+  if (!integer) return 'not-an-integer';
+  if (!lenient) return 'malformed-token';
+  const [, sign, digits] = integer;
+  const value = digits.length > 9 ? Infinity : Number(digits);
+  return (sign === '-' && value !== 0) || value >= bins ? 'bin-out-of-range' : value;
+}
+
+/** Built only for the diagnostics that are kept. */
+function binMessage(text: string, token: RawToken, code: BinValue, bins: number): string {
+  const shown = text.slice(token.start, token.end);
+  if (code === 'bin-out-of-range') return `${shown}: the bin is outside 0..${bins - 1}`;
+  if (code === 'not-an-integer') return `${shown}: the bin is not an integer`;
+  return (
+    `${shown}: not a vocabulary token (the spelling is <locK>: lowercase, no spaces, ` +
+    `sign or leading zeros); lenient mode reads it`
+  );
 }
 
 const LEADING_JUNK = new Set([...' \t,;.)]']);

@@ -1,3 +1,4 @@
+import { Collapsible } from './Collapsible';
 import { ErrorPanel } from './ErrorPanel';
 import { ExportPanel } from './ExportPanel';
 import { FrameView } from './FrameView';
@@ -17,16 +18,35 @@ export function App() {
     <div className="app">
       <Viewport />
       <aside className="side-panel" aria-label="Controls">
-        <h1>scene3d-llm</h1>
-        <ScenePanel />
-        <ModelPanel />
-        <PipelinePanel />
-        <QueryPanel />
-        <ObjectsPanel />
-        <TokensPanel />
-        <ViewPanel />
-        <ExportPanel />
-        <KeyboardShortcuts />
+        {/* The query and its results stay pinned below; the other sections scroll and fold. */}
+        <div className="side-scroll">
+          <h1>scene3d-llm</h1>
+          <Collapsible title="Scene">
+            <ScenePanel />
+          </Collapsible>
+          <Collapsible title="Model">
+            <ModelPanel />
+          </Collapsible>
+          <Collapsible title="Pipeline">
+            <PipelinePanel />
+          </Collapsible>
+          <Collapsible title="Objects">
+            <ObjectsPanel />
+          </Collapsible>
+          <Collapsible title="Location tokens">
+            <TokensPanel />
+          </Collapsible>
+          <Collapsible title="View">
+            <ViewPanel />
+          </Collapsible>
+          <Collapsible title="Export">
+            <ExportPanel />
+          </Collapsible>
+          <KeyboardShortcuts />
+        </div>
+        <div className="side-pinned">
+          <QueryPanel />
+        </div>
       </aside>
       <FrameView />
       <ErrorPanel />

@@ -1,40 +1,38 @@
-import { Html } from '@react-three/drei';
-import { useThree, type ThreeEvent } from '@react-three/fiber';
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
-import { BufferAttribute, BufferGeometry, LineBasicMaterial } from 'three';
+import { LineMaterial } from 'three/examples/jsm/lines/LineMaterial.js';
+import { LineSegments2 } from 'three/examples/jsm/lines/LineSegments2.js';
+import { LineSegmentsGeometry } from 'three/examples/jsm/lines/LineSegmentsGeometry.js';
 import { boxColor, VERTICES_PER_BOX, writeBoxLines } from './box-lines';
 import { selectBox } from './controller';
-import { gtViewBox } from './objects';
-import { useApp, type ViewBox } from './store';
+import { LabelPlacer } from './LabelPlacer';
+import { useShownBoxes } from './shown-boxes';
+import { useApp } from './store';
 
-const LABELLED = 5;
-/** GT labels beyond this many would crowd the view (and cost a DOM node each per frame). */
-const GT_LABELLED = 64;
+/** Line width in CSS pixels: visible over a bright heatmap, whatever the distance. */
+const LINE_WIDTH_PX = 2.5;
+const SEGMENTS_PER_BOX = VERTICES_PER_BOX / 2;
 
 /**
- * Every box (results, token boxes, objects, GT) in one LineSegments buffer; labels for the top
- * results, the selected object and the GT boxes (their class label, as text).
+ * Every box (results, token boxes, objects, GT) in one screen-space-width line buffer
+ * (LineSegments2); the selected box is white. Labels are laid out by LabelPlacer.
  */
 export function Boxes() {
   const invalidate = useThree((s) => s.invalidate);
-  const resultBoxes = useApp((s) => s.boxes);
-  const showGt = useApp((s) => s.showGt);
-  const objects = useApp((s) => s.scene?.objects);
+  const boxes = useShownBoxes();
   const selected = useApp((s) => s.selectedBox);
-  const up = useApp((s) => s.scene?.up) ?? [0, 0, 1];
 
-  const boxes: ViewBox[] = useMemo(() => {
-    // A GT box the Objects panel selected is already in `resultBoxes`.
-    const shown = new Set(resultBoxes.map((b) => b.key));
-    const gt: ViewBox[] =
-      showGt && objects ? objects.map(gtViewBox).filter((b) => !shown.has(b.key)) : [];
-    return [...resultBoxes, ...gt];
-  }, [resultBoxes, showGt, objects]);
-
-  const geometry = useMemo(() => new BufferGeometry(), []);
-  const material = useMemo(() => new LineBasicMaterial({ vertexColors: true }), []);
-  useEffect(() => () => geometry.dispose(), [geometry]);
-  useEffect(() => () => material.dispose(), [material]);
+  const lines = useMemo(() => {
+    const material = new LineMaterial({ vertexColors: true, linewidth: LINE_WIDTH_PX });
+    return new LineSegments2(new LineSegmentsGeometry(), material);
+  }, []);
+  useEffect(
+    () => () => {
+      lines.geometry.dispose();
+      lines.material.dispose();
+    },
+    [lines],
+  );
 
   useEffect(() => {
     const n = boxes.length;
@@ -46,49 +44,35 @@ export function Boxes() {
       const c = b.key === selected ? ([1, 1, 1] as const) : boxColor(b.source, rank);
       for (let v = 0; v < VERTICES_PER_BOX; v++) colors.set(c, (i * VERTICES_PER_BOX + v) * 3);
     });
-    geometry.setAttribute('position', new BufferAttribute(positions, 3));
-    geometry.setAttribute('color', new BufferAttribute(colors, 3));
-    geometry.setDrawRange(0, n * VERTICES_PER_BOX);
-    geometry.computeBoundingSphere();
+    // A fresh geometry per change: LineSegmentsGeometry's buffers are sized on first set.
+    const old = lines.geometry;
+    const geometry = new LineSegmentsGeometry();
+    geometry.setPositions(positions);
+    geometry.setColors(colors);
+    geometry.instanceCount = n;
+    lines.geometry = geometry;
+    lines.visible = n > 0;
+    old.dispose();
     invalidate();
-  }, [boxes, selected, geometry, invalidate]);
+  }, [boxes, selected, lines, invalidate]);
+
+  useFrame(({ size }) => {
+    lines.material.resolution.set(size.width, size.height);
+  });
 
   const onClick = (e: ThreeEvent<MouseEvent>) => {
-    if (e.index === undefined) return;
-    const box = boxes[Math.floor(e.index / VERTICES_PER_BOX)];
+    if (e.faceIndex === undefined || e.faceIndex === null) return;
+    const box = boxes[Math.floor(e.faceIndex / SEGMENTS_PER_BOX)];
     if (box) {
       e.stopPropagation();
       selectBox(box);
     }
   };
 
-  const labelled = [
-    ...boxes.filter((b) => b.source === 'query' || b.source === 'tokens').slice(0, LABELLED),
-    ...boxes.filter((b) => b.source === 'object'),
-    ...boxes.filter((b) => b.source === 'gt').slice(0, GT_LABELLED),
-  ];
-  // Labels sit on the box's top face (top along the scene's up axis).
-  const labelPosition = (b: ViewBox): [number, number, number] =>
-    [0, 1, 2].map((a) =>
-      up[a] > 0.5 ? b.max[a] : up[a] < -0.5 ? b.min[a] : (b.min[a] + b.max[a]) / 2,
-    ) as [number, number, number];
   return (
     <group>
-      <lineSegments geometry={geometry} material={material} onClick={onClick} />
-      {labelled.map((b) => (
-        <Html key={b.key} position={labelPosition(b)} className="box-label" zIndexRange={[5, 0]}>
-          <button
-            type="button"
-            className={`box-label-button box-label-${b.source}`}
-            data-testid={`box-label-${b.source}`}
-            onClick={() => selectBox(b)}
-          >
-            <span>{b.label}</span>
-            {b.score !== undefined ? <span> {b.score.toFixed(2)}</span> : null}
-            {b.tokens ? <code> {b.tokens}</code> : null}
-          </button>
-        </Html>
-      ))}
+      <primitive object={lines} onClick={onClick} />
+      <LabelPlacer />
     </group>
   );
 }

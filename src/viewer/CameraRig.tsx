@@ -2,7 +2,9 @@ import { OrbitControls } from '@react-three/drei';
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useRef, type ComponentRef } from 'react';
 import { Vector3 } from 'three';
+import { registerCameraReader, takeRequestedPose } from './camera-pose';
 import { useApp } from './store';
+import { writeHash } from './url-hash';
 
 interface Flight {
   fromPos: Vector3;
@@ -57,6 +59,13 @@ export function CameraRig() {
     camera.updateProjectionMatrix();
     camera.lookAt(center);
     controls.current?.target.copy(center);
+    // A shared link's pose replaces the fit once its scene is open.
+    const requested = scene ? takeRequestedPose() : undefined;
+    if (requested) {
+      camera.position.set(...requested.position);
+      camera.lookAt(...requested.target);
+      controls.current?.target.set(...requested.target);
+    }
     controls.current?.update();
     invalidate();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refit only for a new scene
@@ -76,6 +85,14 @@ export function CameraRig() {
     invalidate();
   }, [flyTo, camera, invalidate]);
 
+  useEffect(() => {
+    registerCameraReader(() => ({
+      position: camera.position.toArray() as [number, number, number],
+      target: (controls.current?.target ?? new Vector3()).toArray() as [number, number, number],
+    }));
+    return () => registerCameraReader(undefined);
+  }, [camera]);
+
   useFrame(() => {
     const f = flight.current;
     if (!f || !controls.current) return;
@@ -85,9 +102,20 @@ export function CameraRig() {
     controls.current.target.lerpVectors(f.fromTarget, f.toTarget, e);
     controls.current.update();
     if (t < 1) invalidate();
-    else flight.current = undefined;
+    else {
+      flight.current = undefined;
+      writeHash();
+    }
   });
 
   // Remount with a new up vector: OrbitControls reads camera.up only when constructed.
-  return <OrbitControls key={up.join(',')} ref={controls} makeDefault enableDamping={false} />;
+  return (
+    <OrbitControls
+      key={up.join(',')}
+      ref={controls}
+      makeDefault
+      enableDamping={false}
+      onEnd={() => writeHash()}
+    />
+  );
 }

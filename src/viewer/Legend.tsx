@@ -13,9 +13,9 @@ export function Legend() {
     <figure className="legend" aria-label={`Colour legend from ${lo} to ${hi}`}>
       <div className="legend-ramp" style={{ background: colormapCss(colormap) }} />
       <figcaption>
-        <span>{lo.toFixed(2)}</span>
+        <span>{lo.toFixed(3)}</span>
         <span>{colorMode === 'heatmap' ? 'relevancy' : 'views'}</span>
-        <span>{hi.toFixed(2)}</span>
+        <span>{hi.toFixed(3)}</span>
       </figcaption>
     </figure>
   );

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { PipelineDefaults } from '../../workers/pipeline-api';
 import { cancelWork, extract } from './controller';
+import { FeatureCacheControls } from './FeatureCacheControls';
 import { useApp } from './store';
 
 type ExtractDefaults = PipelineDefaults['extract'];
@@ -220,6 +221,7 @@ export function PipelinePanel() {
             : `encode ${extraction.seconds.encode.toFixed(1)} s, fuse ${extraction.seconds.fuse.toFixed(1)} s.`}
         </p>
       ) : null}
+      <FeatureCacheControls />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { openBuiltIn, openFiles, showFrame } from './controller';
+import { CappedList } from './CappedList';
+import { cancelWork, openBuiltIn, openFiles, showFrame } from './controller';
 import { filesFromDrop, filesFromInput } from './dropped-files';
 import { reportError, useApp } from './store';
 
@@ -29,6 +30,10 @@ export function ScenePanel() {
   }, []);
 
   const busy = status === 'busy' || status === 'starting';
+  // A new scene may be opened while a long job runs: it cancels that job.
+  const job = useApp((s) => s.job);
+  const openProgress = useApp((s) => (s.job === 'open' ? s.progress : undefined));
+  const canOpen = status !== 'starting' && (status !== 'busy' || job !== undefined);
   return (
     <section
       className={`panel scene-panel${dragging ? ' dragging' : ''}`}
@@ -50,7 +55,7 @@ export function ScenePanel() {
           <li key={s.id}>
             <button
               type="button"
-              disabled={busy}
+              disabled={!canOpen}
               aria-pressed={scene?.id === s.id}
               onClick={() => openBuiltIn(s.id)}
               title={s.description}
@@ -66,19 +71,19 @@ export function ScenePanel() {
         ref={folderInput}
         type="file"
         multiple
-        disabled={busy}
+        disabled={!canOpen}
         data-testid="folder-input"
         onChange={(e) => {
           if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
           e.target.value = '';
         }}
       />
-      <label htmlFor={filesId}>…or files (PLY, .sens)</label>
+      <label htmlFor={filesId}>…or files (PLY, splat .ply/.splat, LAS, .sens)</label>
       <input
         id={filesId}
         type="file"
         multiple
-        disabled={busy}
+        disabled={!canOpen}
         data-testid="files-input"
         onChange={(e) => {
           if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
@@ -86,6 +91,18 @@ export function ScenePanel() {
         }}
       />
       <p className="hint">Or drop files or a folder here.</p>
+      {job === 'open' ? (
+        <div className="row open-progress">
+          <span aria-live="polite" data-testid="open-progress">
+            {openProgress
+              ? `${openProgress.stage}: ${openProgress.done}${openProgress.total > 0 ? `/${openProgress.total}` : ''} ${openProgress.unit ?? ''}`
+              : 'opening…'}
+          </span>
+          <button type="button" onClick={() => cancelWork()}>
+            Cancel opening
+          </button>
+        </div>
+      ) : null}
       {scene ? (
         <dl className="scene-info" aria-label="Scene information">
           <dt>Name</dt>
@@ -100,11 +117,16 @@ export function ScenePanel() {
           <dd>{scene.info.objectCount}</dd>
           <dt>Bounds</dt>
           <dd>{formatBounds(scene.info.bounds)}</dd>
-          {scene.info.warnings.map((w, i) => (
-            <dd key={i} className="warning">
-              {w}
+          {scene.info.warnings.length > 0 ? (
+            <dd>
+              <CappedList
+                items={scene.info.warnings}
+                className="warning"
+                label="Scene warnings"
+                render={(w) => w}
+              />
             </dd>
-          ))}
+          ) : null}
         </dl>
       ) : null}
       {scene && frames.length > 0 ? (

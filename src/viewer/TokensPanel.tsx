@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { CappedList } from './CappedList';
 import { showTokenBoxes } from './controller';
 import { reportError, useApp } from './store';
 
@@ -8,6 +9,7 @@ export function TokensPanel() {
   const [text, setText] = useState('');
   const [copied, setCopied] = useState(false);
   const diagnostics = useApp((s) => s.tokenDiagnostics);
+  const omitted = useApp((s) => s.tokenDiagnosticsOmitted);
   const selectedTokens = useApp((s) => s.selectedTokens);
   const selectedLabel = useApp((s) => s.boxes.find((b) => b.key === s.selectedBox)?.label);
   const hasScene = useApp((s) => !!s.cloud);
@@ -48,13 +50,13 @@ export function TokensPanel() {
       <p className="hint" aria-live="polite">
         {tokenBoxes} box{tokenBoxes === 1 ? '' : 'es'} from tokens
       </p>
-      {diagnostics.length > 0 ? (
-        <ul className="diagnostics" aria-label="Token diagnostics">
-          {diagnostics.map((d, i) => (
-            <li key={i}>{d}</li>
-          ))}
-        </ul>
-      ) : null}
+      <CappedList
+        items={diagnostics}
+        omitted={omitted}
+        className="diagnostics"
+        label="Token diagnostics"
+        render={(d) => d}
+      />
       {selectedTokens ? (
         <div className="selected-tokens">
           <span>{selectedLabel ?? 'Selected box'}:</span>

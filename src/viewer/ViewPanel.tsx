@@ -53,7 +53,7 @@ export function ViewPanel() {
         <input
           id={`${id}-rmin`}
           type="number"
-          step="0.01"
+          step="0.001"
           value={heatRange[0]}
           onChange={(e) => setState({ heatRange: [Number(e.target.value), heatRange[1]] })}
         />
@@ -61,7 +61,7 @@ export function ViewPanel() {
         <input
           id={`${id}-rmax`}
           type="number"
-          step="0.01"
+          step="0.001"
           value={heatRange[1]}
           onChange={(e) => setState({ heatRange: [heatRange[0], Number(e.target.value)] })}
         />

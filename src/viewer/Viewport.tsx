@@ -1,6 +1,7 @@
 import { Canvas } from '@react-three/fiber';
 import { BenchBridge } from './BenchBridge';
 import { Boxes } from './Boxes';
+import { BoxLabels } from './BoxLabels';
 import { CameraRig } from './CameraRig';
 import { Frusta } from './Frusta';
 import { PointCloud } from './PointCloud';
@@ -42,6 +43,7 @@ export function Viewport() {
         <ScreenshotBridge />
         {BENCH ? <BenchBridge /> : null}
       </Canvas>
+      <BoxLabels />
     </div>
   );
 }

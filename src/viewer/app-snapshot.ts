@@ -2,6 +2,7 @@
  * A read-only, plain-data snapshot of the app state for end-to-end tests and debugging
  * (window.__app). Big arrays are summarised, never exposed.
  */
+import { currentCameraPose } from './camera-pose';
 import { formatSize, gtLabel, listLevel, objectLabel } from './objects';
 import { getState, type AppState } from './store';
 
@@ -103,6 +104,8 @@ export function appSnapshot() {
     queryConfident: s.lastQuery?.confident,
     queryReason: s.lastQuery?.reason,
     lastExport: s.lastExport ? { ...s.lastExport } : undefined,
+    /** The live camera position and orbit target. */
+    camera: currentCameraPose(),
     framesDrawn: s.framesDrawn,
     drawnPoints: s.drawnPoints,
   };

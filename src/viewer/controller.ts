@@ -3,7 +3,13 @@
  * the store; results land in the store.
  */
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
-import type { DroppedFile, ExportFile, ExtractInput, ModelSpec } from '../../workers/pipeline-api';
+import type {
+  DroppedFile,
+  ExportFile,
+  ExtractInput,
+  ModelSpec,
+  SceneSummary,
+} from '../../workers/pipeline-api';
 import { gtViewBox, objectViewBox } from './objects';
 import { captureScreenshot } from './screenshot';
 import {
@@ -15,6 +21,7 @@ import {
   type ObjectSelection,
   type ViewBox,
 } from './store';
+import { savedExtractionInput, saveExtractionInput } from './saved-extraction';
 import { writeHash } from './url-hash';
 
 let client: PipelineClient | undefined;
@@ -26,29 +33,65 @@ function api() {
 
 const onProgress = progressProxy((p) => setState({ progress: p }));
 
+/** The latest busy() call: an earlier one that ends later (a superseded job) leaves the status. */
+let busySeq = 0;
+
 /** Runs one piece of worker work with a busy status; errors go to the error panel. */
 async function busy<T>(
   text: string,
   work: () => Promise<T>,
   job?: AppState['job'],
 ): Promise<T | undefined> {
+  const mine = ++busySeq;
   setState({ status: 'busy', statusText: text, job, progress: undefined });
   try {
     const result = await work();
-    setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
+    if (mine === busySeq) {
+      setState({ status: 'ready', statusText: 'Ready', progress: undefined, job: undefined });
+    }
     return result;
   } catch (err) {
-    // A cancel the user asked for is not an error.
+    // A cancel the user asked for (or a newer job's) is not an error.
     const cancelled = (err as Error)?.name === 'CancelledError';
-    setState({
-      status: 'ready',
-      statusText: cancelled ? 'Cancelled' : 'Ready',
-      progress: undefined,
-      job: undefined,
-    });
+    if (mine === busySeq) {
+      setState({
+        status: 'ready',
+        statusText: cancelled ? 'Cancelled' : 'Ready',
+        progress: undefined,
+        job: undefined,
+      });
+    }
     if (!cancelled) reportError(err);
     return undefined;
   }
+}
+
+/** Whether a reply about scene `epoch` still concerns the scene on screen. */
+const isCurrentScene = (epoch: number | undefined) => epoch === getState().scene?.epoch;
+
+/** Each open request; a reply for an older one (superseded by a newer open) is dropped. */
+let openSeq = 0;
+
+/**
+ * Opens a scene: whatever job runs (an extraction, a segmentation, another open) is cancelled
+ * first, and the scene on screen, with its features, stays until the new one has loaded — a
+ * file that fails to load leaves everything as it was.
+ */
+async function openScene(text: string, open: () => Promise<SceneSummary>): Promise<void> {
+  const mine = ++openSeq;
+  // Posted before the open, so the worker sees it first (or its shared flag, if busy).
+  if (getState().job) void client?.cancel().catch(() => undefined);
+  await busy(
+    text,
+    async () => {
+      const scene = await open();
+      if (mine !== openSeq) return;
+      setState({ ...clearedScene, colorMode: 'rgb', scene });
+      await loadCloud();
+      writeHash();
+    },
+    'open',
+  );
 }
 
 /** The running worker's typed API (for end-to-end tests and the console), if started. */
@@ -113,31 +156,11 @@ async function loadCloud(): Promise<void> {
 }
 
 export async function openBuiltIn(id: string): Promise<void> {
-  await busy(
-    `Opening ${id}…`,
-    async () => {
-      setState({ ...clearedScene, colorMode: 'rgb' });
-      const scene = await api().openBuiltInScene(id, onProgress);
-      setState({ scene });
-      await loadCloud();
-      writeHash();
-    },
-    'open',
-  );
+  await openScene(`Opening ${id}…`, () => api().openBuiltInScene(id, onProgress));
 }
 
 export async function openFiles(files: DroppedFile[]): Promise<void> {
-  await busy(
-    `Opening ${files.length} files…`,
-    async () => {
-      setState({ ...clearedScene, colorMode: 'rgb' });
-      const scene = await api().openFiles(files, onProgress);
-      setState({ scene });
-      await loadCloud();
-      writeHash();
-    },
-    'open',
-  );
+  await openScene(`Opening ${files.length} files…`, () => api().openFiles(files, onProgress));
 }
 
 export async function setPointBudget(budget: number): Promise<void> {
@@ -187,6 +210,17 @@ export async function clearModelCache(): Promise<void> {
   });
 }
 
+/**
+ * Removes cached features (the open scene's, or all) through the worker; the features on
+ * screen stay until the next extraction, which then computes them afresh.
+ */
+export async function clearFeatureCache(scope: 'scene' | 'all'): Promise<void> {
+  await busy('Clearing cached features…', async () => {
+    const removed = await api().clearFeatureCache(scope);
+    setState({ featureCacheCleared: { scope, removed } });
+  });
+}
+
 export async function extract(input: ExtractInput): Promise<void> {
   await busy(
     'Extracting features…',
@@ -197,11 +231,41 @@ export async function extract(input: ExtractInput): Promise<void> {
         setState({ statusText: 'Extracting features…' });
       }
       const extraction = await api().extract(input, onProgress);
+      // Features of a scene that is no longer on screen are not shown for the new one.
+      if (!isCurrentScene(extraction.sceneEpoch)) return;
       const viewCounts = await api().getViewCounts();
+      if (!isCurrentScene(extraction.sceneEpoch)) return;
       setState({ extraction, viewCounts, lastQuery: undefined, scores: undefined });
+      const sceneId = getState().scene?.id;
+      if (sceneId && getState().model?.kind === 'offline') saveExtractionInput(sceneId, input);
     },
     'extract',
   );
+  const pending = getState().queryText.trim();
+  if (getState().extraction && pending) await runQuery(pending);
+}
+
+/**
+ * After a reload: restores the open scene's last offline-model features from the feature cache
+ * (never recomputes) and reruns the pending query. Nothing cached is not an error.
+ */
+export async function restoreCachedFeatures(): Promise<void> {
+  const sceneId = getState().scene?.id;
+  const input = sceneId ? savedExtractionInput(sceneId) : undefined;
+  if (!input || getState().extraction) return;
+  setState({ status: 'busy', statusText: 'Restoring cached features…' });
+  try {
+    if (!getState().model) setState({ model: await api().loadModel({ kind: 'offline' }) });
+    const extraction = await api().extract({ ...input, cachedOnly: true });
+    if (!isCurrentScene(extraction.sceneEpoch)) return;
+    const viewCounts = await api().getViewCounts();
+    if (!isCurrentScene(extraction.sceneEpoch)) return;
+    setState({ extraction, viewCounts, lastQuery: undefined, scores: undefined });
+  } catch {
+    // Not cached (or evicted): the user extracts as usual.
+  } finally {
+    setState((s) => (s.status === 'busy' ? { status: 'ready', statusText: 'Ready' } : {}));
+  }
   const pending = getState().queryText.trim();
   if (getState().extraction && pending) await runQuery(pending);
 }
@@ -293,8 +357,10 @@ export async function findObjects(): Promise<void> {
     'Finding objects…',
     async () => {
       const objects = await api().objects(onProgress);
+      if (!isCurrentScene(objects.sceneEpoch)) return;
       const level = objects.objectLevel;
       const ids = await api().getSegmentIds(level);
+      if (!isCurrentScene(objects.sceneEpoch)) return;
       setState({
         objects,
         objectLevel: level,
@@ -359,6 +425,7 @@ export async function showTokenBoxes(text: string): Promise<void> {
     setState((s) => ({
       boxes: [...s.boxes.filter((b) => b.source !== 'tokens'), ...boxes],
       tokenDiagnostics: reply.diagnostics.map((d) => `${d.severity}: ${d.message}`),
+      tokenDiagnosticsOmitted: reply.omitted?.diagnostics ?? 0,
       normalisation: reply.normalisation,
     }));
   });

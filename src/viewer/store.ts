@@ -60,7 +60,14 @@ export interface QueryResult {
 export interface AppError {
   id: number;
   message: string;
+  /** The typed error's class ('ParseError', 'UnexpectedError', ...), when it has one. */
+  name?: string;
+  /** The file and where in it (as text: "cloud.ply line 3"), when the error names one. */
+  where?: string;
 }
+
+/** Errors kept on screen at once; older ones are counted in `droppedErrors`. */
+export const MAX_ERRORS_SHOWN = 20;
 
 export interface AppState {
   status: AppStatus;
@@ -73,6 +80,8 @@ export interface AppState {
   defaults?: PipelineDefaults;
   workerGeneration: number;
   errors: AppError[];
+  /** Errors that were pushed out of `errors` by newer ones (MAX_ERRORS_SHOWN). */
+  droppedErrors: number;
   scenes: SceneListEntry[];
   scene?: SceneSummary;
   cloud?: ViewCloud;
@@ -93,6 +102,8 @@ export interface AppState {
   selectedTokens?: string;
   /** Messages from the last token parse (text from our parser, shown as text). */
   tokenDiagnostics: string[];
+  /** Diagnostics of the last token parse the worker did not send (too many to list). */
+  tokenDiagnosticsOmitted: number;
   /** Scene normalisation (centroid, radius) the location tokens were decoded with. */
   normalisation?: { centroid: [number, number, number]; radius: number };
   /** The camera flies here when this object changes. */
@@ -100,6 +111,8 @@ export interface AppState {
   frameImage?: FrameImage;
   model?: ModelInfo;
   modelCache?: ModelCacheInfo;
+  /** The last "Clear cached features": which scope and how many bundles it removed. */
+  featureCacheCleared?: { scope: 'scene' | 'all'; removed: number };
   extraction?: ExtractSummary;
   /** Which long job is running, for the Cancel buttons and progress bars. */
   job?: 'open' | 'model' | 'extract' | 'objects';
@@ -136,6 +149,7 @@ export const initialState: AppState = {
   statusText: 'Starting the pipeline worker…',
   workerGeneration: 0,
   errors: [],
+  droppedErrors: 0,
   scenes: [],
   colorMode: 'rgb',
   colormap: 'turbo',
@@ -147,6 +161,7 @@ export const initialState: AppState = {
   showFrusta: true,
   boxes: [],
   tokenDiagnostics: [],
+  tokenDiagnosticsOmitted: 0,
   queryText: '',
   queryHistory: [],
   refitSeq: 0,
@@ -199,18 +214,48 @@ export function useApp<T>(select: (s: AppState) => T): T {
 
 let nextErrorId = 1;
 
+/** "file line 3 column 5" / "file at byte 12" / "file" from a typed error's fields. */
+function whereOf(err: Error & { location?: unknown; file?: unknown }): string | undefined {
+  const loc = err.location as
+    { file?: unknown; byteOffset?: unknown; line?: unknown; column?: unknown } | undefined;
+  const file = typeof loc?.file === 'string' ? loc.file : err.file;
+  if (typeof file !== 'string' || !file) return undefined;
+  if (typeof loc?.byteOffset === 'number') return `${file} at byte ${loc.byteOffset}`;
+  if (typeof loc?.line === 'number') {
+    return `${file} line ${loc.line}${typeof loc.column === 'number' ? ` column ${loc.column}` : ''}`;
+  }
+  return file;
+}
+
 export function reportError(err: unknown): void {
-  const message =
-    err instanceof Error
-      ? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
-      : String(err);
+  const typed =
+    err instanceof Error ? (err as Error & { location?: unknown; file?: unknown }) : undefined;
+  const name = typed?.name && typed.name !== 'Error' ? typed.name : undefined;
+  const message = typed ? `${name ? name + ': ' : ''}${typed.message}` : String(err);
+  const where = typed ? whereOf(typed) : undefined;
   console.warn(message);
-  setState((s) => ({
-    errors: [...s.errors, { id: nextErrorId++, message }],
-    status: s.status === 'busy' ? 'ready' : s.status,
-  }));
+  const entry: AppError = {
+    id: nextErrorId++,
+    // A message is one line of text, whatever a file put in it.
+    message: message.slice(0, 2000),
+    ...(name ? { name } : {}),
+    ...(where ? { where: where.slice(0, 500) } : {}),
+  };
+  setState((s) => {
+    const errors = [...s.errors, entry];
+    const dropped = Math.max(0, errors.length - MAX_ERRORS_SHOWN);
+    return {
+      errors: errors.slice(dropped),
+      droppedErrors: s.droppedErrors + dropped,
+      status: s.status === 'busy' ? 'ready' : s.status,
+    };
+  });
 }
 
 export function dismissError(id: number): void {
-  setState((s) => ({ errors: s.errors.filter((e) => e.id !== id) }));
+  setState((s) => ({
+    errors: s.errors.filter((e) => e.id !== id),
+    // Once the panel is empty, nothing hidden is left to count.
+    droppedErrors: s.errors.length <= 1 ? 0 : s.droppedErrors,
+  }));
 }

@@ -63,6 +63,22 @@ describe('cli tokens', () => {
     expect(human.stdout).toContain('error [token-count]');
   });
 
+  it('reads only the vocabulary spelling <locK> unless --lenient', async () => {
+    const text = 'chair <LOC96><loc 112><loc0112><loc+160><loc152><loc153>';
+    const strict = JSON.parse((await cli(['tokens', 'decode', bundle, text, '--json'])).stdout);
+    expect(strict.boxes).toEqual([]);
+    expect(strict.diagnostics.map((d: { code: string }) => d.code)).toEqual(
+      Array(4).fill('malformed-token'),
+    );
+    const r = await cli(['tokens', 'decode', bundle, text, '--lenient', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lenient = JSON.parse(r.stdout);
+    expect(lenient.diagnostics).toEqual([]);
+    expect(lenient.boxes.map((b: { tokens: string }) => b.tokens)).toEqual([
+      '<loc96><loc112><loc112><loc160><loc152><loc153>',
+    ]);
+  });
+
   it('accepts --centroid/--radius instead of a bundle', async () => {
     const r = await cli([
       'tokens',

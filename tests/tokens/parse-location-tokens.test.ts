@@ -4,6 +4,7 @@ import {
   decodeBinsToBox,
   formatLocationTokens,
   LocationTokenError,
+  MAX_LOCATION_DIAGNOSTICS,
   parseLocationTokens,
   type LocationDiagnostic,
 } from '../../src/tokens';
@@ -34,16 +35,59 @@ describe('parseLocationTokens: hand-made cases', () => {
       '2. lamp:',
       '<loc9><loc9><loc9>',
       '<loc255><loc255><loc255>',
-      '- rug = <LOC7><loc07><loc+7><loc8><loc8><loc8> and a plant <loc 1 ><loc1><loc1><loc2><loc2><loc2>',
     ].join('\n');
     const { boxes, diagnostics } = parseLocationTokens(text);
     expect(diagnostics).toEqual([]);
     expect(boxes.map((b) => [b.label, b.bins])).toEqual([
       ['sofa', [0, 1, 2, 3, 4, 5]],
       ['lamp', [9, 9, 9, 255, 255, 255]],
+    ]);
+  });
+
+  const respelt =
+    '- rug = <LOC7><loc07><loc+7><loc8><loc8><loc8> and a plant <loc 1 ><loc1><loc1><loc2><loc2><loc2>';
+
+  it('by default reads only the exact vocabulary spelling and reports the others', () => {
+    const { boxes, diagnostics, omittedDiagnostics } = parseLocationTokens(respelt);
+    expect(boxes).toEqual([]);
+    const at = (t: string) => [respelt.indexOf(t), respelt.indexOf(t) + t.length];
+    expect(diagnostics.map((d) => [d.code, d.start, d.end])).toEqual([
+      ['malformed-token', ...at('<LOC7>')],
+      ['malformed-token', ...at('<loc07>')],
+      ['malformed-token', ...at('<loc+7>')],
+      ['malformed-token', ...at('<loc 1 >')],
+    ]);
+    expect(diagnostics[0].message).toMatch(/^<LOC7>: not a vocabulary token/);
+    expect(omittedDiagnostics).toBe(0);
+    for (const token of ['<loc 13>', '<loc014>', '<loc+20>', '<LOC12>', '<loc-0>', '<loc00>']) {
+      const { boxes: none, diagnostics: one } = parseLocationTokens(
+        `x <loc1><loc1><loc1>${token}<loc2><loc2>`,
+      );
+      expect(none).toEqual([]);
+      expect(one.map((d) => d.code)).toEqual(['malformed-token']);
+    }
+  });
+
+  it('lenient mode (free text) reads case, spaces, signs and leading zeros', () => {
+    const { boxes, diagnostics } = parseLocationTokens(respelt, { lenient: true });
+    expect(diagnostics).toEqual([]);
+    expect(boxes.map((b) => [b.label, b.bins])).toEqual([
       ['rug', [7, 7, 7, 8, 8, 8]],
       ['and a plant', [1, 1, 1, 2, 2, 2]],
     ]);
+  });
+
+  it('caps diagnostics at MAX_LOCATION_DIAGNOSTICS and counts the rest, in text order', () => {
+    const text = '<LOC1> x '.repeat(250);
+    const { diagnostics, omittedDiagnostics } = parseLocationTokens(text);
+    // Each lone token: one malformed-token and one token-count diagnostic.
+    expect(diagnostics).toHaveLength(MAX_LOCATION_DIAGNOSTICS);
+    expect(omittedDiagnostics).toBe(500 - MAX_LOCATION_DIAGNOSTICS);
+    const starts = diagnostics.map((d) => d.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(diagnostics[MAX_LOCATION_DIAGNOSTICS - 1].start).toBe(
+      9 * (MAX_LOCATION_DIAGNOSTICS / 2 - 1),
+    );
   });
 
   it('reports a wrong token count on the run and makes no box', () => {
@@ -70,7 +114,7 @@ describe('parseLocationTokens: hand-made cases', () => {
     const at = (t: string) => [text.indexOf(t), text.indexOf(t) + t.length];
     expect(diagnostics.map((d) => [d.code, d.start, d.end])).toEqual([
       ['bin-out-of-range', ...at('<loc256>')],
-      ['bin-out-of-range', ...at('<loc-1>')],
+      ['malformed-token', ...at('<loc-1>')],
       ['bin-out-of-range', ...at('<loc99999999999999999999999>')],
       ['not-an-integer', ...at('<loc1.5>')],
       ['not-an-integer', ...at('<locx>')],
@@ -126,7 +170,7 @@ describe('parseLocationTokens: hand-made cases', () => {
   });
 
   it('ignores text without tokens and keeps HTML in labels as plain text', () => {
-    expect(parseLocationTokens('')).toEqual({ boxes: [], diagnostics: [] });
+    expect(parseLocationTokens('')).toEqual({ boxes: [], diagnostics: [], omittedDiagnostics: 0 });
     expect(parseLocationTokens('<location> <loc1 <loc2').boxes).toEqual([]);
     const html = '<img src=x onerror=alert(1)> <loc1><loc1><loc1><loc2><loc2><loc2>';
     expect(parseLocationTokens(html).boxes[0].label).toBe('<img src=x onerror=alert(1)>');
@@ -225,20 +269,27 @@ describe('parseLocationTokens: fuzz', () => {
       end: start + 36,
     });
     // Unterminated tokens only: nothing to read, nothing to report.
-    expect(parseLocationTokens('<loc'.repeat(200_000))).toEqual({ boxes: [], diagnostics: [] });
+    expect(parseLocationTokens('<loc'.repeat(200_000))).toEqual({
+      boxes: [],
+      diagnostics: [],
+      omittedDiagnostics: 0,
+    });
     // A label is the end of its line, at most MAX_LABEL_LENGTH (200) characters.
     expect(parseLocationTokens(':'.repeat(500_000) + 'x' + box)).toEqual({
       boxes: [one(':'.repeat(199) + 'x', 500_001)],
       diagnostics: [],
+      omittedDiagnostics: 0,
     });
     expect(parseLocationTokens('a'.repeat(1_000_000) + box)).toEqual({
       boxes: [one('a'.repeat(200), 1_000_000)],
       diagnostics: [],
+      omittedDiagnostics: 0,
     });
     // Only empty lines before the box: no label.
     expect(parseLocationTokens('\n'.repeat(500_000) + box)).toEqual({
       boxes: [one('', 500_000)],
       diagnostics: [],
+      omittedDiagnostics: 0,
     });
     // 100,000 comma-separated tokens are one run, not a multiple of 6: one error over the run.
     expect(parseLocationTokens('<loc1>, '.repeat(100_000))).toEqual({
@@ -252,7 +303,13 @@ describe('parseLocationTokens: fuzz', () => {
           end: 8 * 100_000 - 2,
         },
       ],
+      omittedDiagnostics: 0,
     });
+    // A megabyte of misspelt tokens: capped diagnostics, the rest counted.
+    const hostile = parseLocationTokens('<LOC12>'.repeat(150_000));
+    expect(hostile.diagnostics).toHaveLength(MAX_LOCATION_DIAGNOSTICS);
+    // 150,000 malformed tokens and one token-count error over the one run.
+    expect(hostile.omittedDiagnostics).toBe(150_001 - MAX_LOCATION_DIAGNOSTICS);
     expect(parseLocationTokens('<loc1>, '.repeat(600)).boxes).toHaveLength(100);
   });
 });

@@ -22,6 +22,12 @@ export function usageFlags(usage: string): string[] {
   return [...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]))];
 }
 
-/** An export's own flags (all its usage's flags but --out). */
+/**
+ * Flags of a single command's output that batch does not forward: it chooses each scene's folder
+ * and replaces only its own outputs (atomic-output.ts).
+ */
+export const OUTPUT_FLAGS = new Set(['out', 'force']);
+
+/** An export's own flags (all its usage's flags but the output's). */
 export const exportFlags = (e: BatchExport) =>
-  usageFlags(e.command.usage).filter((f) => f !== 'out');
+  usageFlags(e.command.usage).filter((f) => !OUTPUT_FLAGS.has(f));

@@ -7,9 +7,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import * as nodePath from 'node:path';
-import type { LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
 import type { CliIo } from '../command';
-import { runExtract, type ExtractModelProvider } from '../commands/extract';
+import { runExtract, type ExtractModel, type ExtractModelProvider } from '../commands/extract';
 import {
   beginScene,
   cleanStale,
@@ -103,8 +102,8 @@ export async function sceneAction(
 
 /** Loads the model on the first scene that needs it and keeps it for the rest of the shard. */
 class SharedModel implements ExtractModelProvider {
-  private model?: Promise<LoadedClipModel>;
-  get(load: () => Promise<LoadedClipModel>) {
+  private model?: Promise<ExtractModel>;
+  get(load: () => Promise<ExtractModel>) {
     this.model ??= load();
     // A failed load is retried by the next scene rather than failing every scene with it.
     this.model.catch(() => (this.model = undefined));
@@ -161,6 +160,7 @@ async function runScene(
       { positionals: [scene.path], flags: { ...job.extractFlags, out: temp } },
       io,
       model,
+      { intoStagingFolder: true },
     );
     const exports: DoneStatus['exports'] = [];
     for (const { export: e, flags } of job.exports) {

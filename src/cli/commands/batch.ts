@@ -5,7 +5,7 @@ import { CliUsageError, flagString, type ParsedArgs } from '../args';
 import { extractCommand } from './extract';
 import { ORT_RUNTIME_ENV } from '../../hosts/node/platform';
 import { discoverDataset } from '../batch/dataset';
-import { BATCH_EXPORTS, exportFlags, usageFlags } from '../batch/exports';
+import { BATCH_EXPORTS, OUTPUT_FLAGS, exportFlags, usageFlags } from '../batch/exports';
 import { inspectScene } from '../batch/atomic-output';
 import { OutputConflictError } from '../batch/errors';
 import { BATCH_DIR } from '../batch/layout';
@@ -14,20 +14,18 @@ import { resolveShard } from '../batch/shard-env';
 import { shardOf, shardSizes } from '../batch/sharding';
 import { runShard, sceneAction, type ShardJob, type ShardResult } from '../batch/run-shard';
 
-/** extract's flags batch forwards to every scene (all but --out), taken from its usage line. */
-export const EXTRACT_FLAGS = usageFlags(extractCommand.usage).filter((f) => f !== 'out');
+/** extract's flags batch forwards to every scene (all but --out/--force), from its usage line. */
+export const EXTRACT_FLAGS = usageFlags(extractCommand.usage).filter((f) => !OUTPUT_FLAGS.has(f));
 /** extract flags that change speed only, left out of the options key. */
 const SPEED_ONLY_FLAGS = new Set(['threads', 'batch']);
 
-/** extract's options as its usage line writes them, e.g. `[--stride k] [--detail …]`. */
-const extractOptionsUsage = [...extractCommand.usage.matchAll(/\[--[^\]]+\]/g)]
-  .map((m) => m[0])
-  .join(' ');
-const exportOptionsUsage = BATCH_EXPORTS.flatMap((e) => [
-  ...e.command.usage.matchAll(/\[--[^\]]+\]/g),
-])
-  .map((m) => m[0])
-  .join(' ');
+/** A command's options as its usage line writes them, e.g. `[--stride k] [--detail …]`. */
+const optionsUsage = (usage: string) =>
+  [...usage.matchAll(/\[--([a-z][a-z0-9-]*)[^\]]*\]/g)]
+    .filter((m) => !OUTPUT_FLAGS.has(m[1]))
+    .map((m) => m[0]);
+const extractOptionsUsage = optionsUsage(extractCommand.usage).join(' ');
+const exportOptionsUsage = BATCH_EXPORTS.flatMap((e) => optionsUsage(e.command.usage)).join(' ');
 
 const exportNames = BATCH_EXPORTS.map((e) => e.name).join(',');
 

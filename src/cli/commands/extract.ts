@@ -1,6 +1,11 @@
 import type { CliCommand } from '../command';
 import { CliUsageError, flagNumber, flagString } from '../args';
-import { loadNodeClipModel } from '../../hosts/node/model-spec';
+import {
+  VISION_ONLY_PREFIX,
+  loadNodeClipModel,
+  loadNodeVisionOnlyModel,
+} from '../../hosts/node/model-spec';
+import type { ClipEncoder } from '../../pipeline/clip/types';
 import { NodeFileSource } from '../../hosts/node/node-file-source';
 import { openScene } from '../../pipeline/scene/open-scene';
 import type { ExtractRequest } from '../../pipeline/features/extract';
@@ -8,11 +13,11 @@ import { denseMethodFlag, featuresFlag } from '../feature-flags';
 import { sceneFingerprint } from '../../pipeline/features/cache-key';
 import { extractBundle } from '../../pipeline/session/extract-bundle';
 import type { Progress } from '../../pipeline/progress';
-import { writeFiles } from '../../hosts/node/write-files';
+import { checkOutputFolder, writeFiles, writeFilesInto } from '../../hosts/node/write-files';
+import { UnsupportedError } from '../../pipeline/errors';
 import { progressLine } from '../progress-line';
 import { modelRuntime } from '../model-runtime';
 import { FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../../pipeline/defaults';
-import type { LoadedClipModel } from '../../pipeline/clip/model-source/load-clip-model';
 import type { ParsedArgs } from '../args';
 import type { CliIo } from '../command';
 
@@ -51,8 +56,13 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
  * Supplies the model a run's flags ask for: `extract` loads it (and disposes it after the run);
  * `batch` passes one that loads it on its first scene and keeps it for the rest of the shard.
  */
+/** What extraction needs of a model: its image encoder (a CLIP model, or a vision-only one). */
+export interface ExtractModel {
+  encoder: ClipEncoder;
+}
+
 export interface ExtractModelProvider {
-  get(load: () => Promise<LoadedClipModel>): Promise<LoadedClipModel>;
+  get(load: () => Promise<ExtractModel>): Promise<ExtractModel>;
 }
 
 /** What `extract` returns (JSON on stdout); `batch` keeps it in each scene's status file. */
@@ -61,14 +71,28 @@ export type ExtractReport = Awaited<ReturnType<typeof runExtract>>;
 export const extractCommand: CliCommand = {
   name: 'extract',
   usage:
-    'extract <scene> --model <offline|DIR> --out DIR [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
+    'extract <scene> --model <offline|DIR|vision:FILE.onnx> --out DIR [--force] [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
   summary:
     'fuse multi-view CLIP features onto the points and write a feature bundle (.npy + compact field)',
   run: (args, io) => runExtract(args, io),
 };
 
+/** How `runExtract` writes its folder. */
+export interface ExtractOutputOptions {
+  /**
+   * `--out` is a staging folder the caller owns and commits atomically itself (batch's per-scene
+   * temporary folder): files go straight into it, no existence checks.
+   */
+  intoStagingFolder?: boolean;
+}
+
 /** The `extract` command as a function (batch runs it per scene with a shared model). */
-export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractModelProvider) {
+export async function runExtract(
+  args: ParsedArgs,
+  io: CliIo,
+  shared?: ExtractModelProvider,
+  output: ExtractOutputOptions = {},
+) {
   const scenePath = args.positionals[0];
   if (!scenePath) throw new CliUsageError('extract needs a scene path');
   const out = flagString(args, 'out');
@@ -89,18 +113,25 @@ export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractMo
     borderPx: flagNumber(args, 'border'),
     views: viewsFlag(args),
   };
+  const numThreads = flagNumber(args, 'threads');
+  // Refused before the work, not after it: an existing output needs --force, the input never.
+  const writeOptions = { force: args.flags.force === true, inputs: [scenePath] };
+  if (!output.intoStagingFolder) await checkOutputFolder(out, writeOptions);
   const onProgress = (p: Progress) => io.progress(progressLine(p));
   const tStart = performance.now();
   const source = await NodeFileSource.open(scenePath);
   const scene = await openScene(source, { onWarning: io.warn });
   const tScene = performance.now();
-  const load = () =>
-    loadNodeClipModel(flagString(args, 'model') ?? 'offline', {
-      variant: flagString(args, 'variant'),
-      denseMethod: denseMethodFlag(args),
-      numThreads: flagNumber(args, 'threads'),
-      onProgress,
-    });
+  const modelSpec = flagString(args, 'model') ?? 'offline';
+  const load = (): Promise<ExtractModel> =>
+    modelSpec.startsWith(VISION_ONLY_PREFIX)
+      ? loadNodeVisionOnlyModel(modelSpec, { numThreads })
+      : loadNodeClipModel(modelSpec, {
+          variant: flagString(args, 'variant'),
+          denseMethod: denseMethodFlag(args),
+          numThreads,
+          onProgress,
+        });
   const model = shared ? await shared.get(load) : await load();
   const tModel = performance.now();
   try {
@@ -116,8 +147,16 @@ export async function runExtract(args: ParsedArgs, io: CliIo, shared?: ExtractMo
       },
     );
     for (const w of summary.warnings) io.warn(w);
+    if (summary.seenPoints === 0) {
+      const border = options.borderPx === undefined ? '' : ` (--border ${options.borderPx} px)`;
+      throw new UnsupportedError(
+        `${scenePath}: no point was seen by any view${border}; nothing written to ${out}`,
+      );
+    }
     const tField = performance.now();
-    const written = await writeFiles(out, files);
+    const written = output.intoStagingFolder
+      ? await writeFilesInto(out, files)
+      : await writeFiles(out, files, writeOptions);
     const tWrite = performance.now();
     let bytes = 0;
     for (const b of files.values()) bytes += b.length;

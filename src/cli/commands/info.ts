@@ -14,12 +14,15 @@ export const infoCommand: CliCommand = {
   async run(args, io) {
     const path = args.positionals[0];
     if (!path) throw new CliUsageError('info needs a path to a scene folder or file');
+    // Arguments are checked before any file is read.
+    const frameStride = flagNumber(args, 'stride');
+    const voxelSize = flagNumber(args, 'voxel');
     const source = await NodeFileSource.open(path);
     const scene = await openScene(source, { onWarning: io.warn });
     const info = await sceneInfo(scene, {
       reconstruct: args.flags['no-reconstruct'] !== true,
-      frameStride: flagNumber(args, 'stride'),
-      voxelSize: flagNumber(args, 'voxel'),
+      frameStride,
+      voxelSize,
       onProgress: (p) => io.progress(`${p.stage} ${p.done}/${p.total} ${p.unit ?? ''}`),
     });
     // The onnxruntime model commands would run on here (native or wasm, and why not native).

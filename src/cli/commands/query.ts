@@ -8,12 +8,13 @@ import { CliUsageError, flagNumber, flagString, type ParsedArgs } from '../args'
 import { loadNodeClipModel } from '../../hosts/node/model-spec';
 import { OFFLINE_MODEL_ID } from '../../pipeline/clip/offline/offline-spec';
 import { ModelError } from '../../pipeline/errors';
-import { readFeatureBundle, type FeatureBundle } from '../../pipeline/features/bundle';
-import { NodeFileSource } from '../../hosts/node/node-file-source';
+import type { FeatureBundle } from '../../pipeline/features/bundle';
 import { queryByText, type TextQueryOptions } from '../../pipeline/query/text-query';
 import type { GroundedBox } from '../../pipeline/query/types';
 import type { QueryScene } from '../../pipeline/query/text-query';
 import { progressLine } from '../progress-line';
+import { OPENSCENE_MODEL_ID, openSceneTextSpace } from '../../pipeline/features/openscene';
+import { loadFeaturesForQuery } from './openscene-input';
 
 export interface QueryCommandResult {
   text: string;
@@ -97,6 +98,11 @@ export function objectsOfBundle(bundle: FeatureBundle, io: CliIo): ProposalIndex
 export function modelSpecFor(bundle: FeatureBundle, flag: string | undefined): string {
   if (flag) return flag;
   if (bundle.meta.model.id === OFFLINE_MODEL_ID) return 'offline';
+  if (bundle.meta.model.id === OPENSCENE_MODEL_ID) {
+    throw new ModelError(
+      `these OpenScene features come from ${openSceneTextSpace(bundle.meta.model.dim)}: pass --model with its text encoder`,
+    );
+  }
   throw new ModelError(
     `this bundle was made with '${bundle.meta.model.id}': pass --model with that model (hub:REPO or a folder)`,
   );
@@ -115,16 +121,16 @@ const ms = (v: number) => Number(v.toFixed(2));
 export const queryCommand: CliCommand = {
   name: 'query',
   usage:
-    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--variant v] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m] [--grounding objects|clusters]',
+    'query <bundle-dir> "TEXT" [--model offline|hub[:REPO]|DIR] [--variant v] [--top-k k] [--threshold t] [--mode lerf|cosine] [--negatives a,b,c] [--voxel m] [--grounding objects|clusters] [--features FILE.pt]',
   summary:
-    'ground a text query in a feature bundle: ranked 3D boxes with scores, point counts and location tokens',
+    'ground a text query in a feature bundle (or a ScanNet scene folder with OpenScene features <scene>_<n>.pt): ranked 3D boxes with scores, point counts and location tokens',
   async run(args, io) {
     const [bundleDir, ...textParts] = args.positionals;
     if (!bundleDir || textParts.length === 0)
       throw new CliUsageError('query needs a bundle directory and a TEXT');
     const text = textParts.join(' ');
     const options = queryOptionsFromFlags(args);
-    const bundle = await readFeatureBundle(await NodeFileSource.open(bundleDir));
+    const bundle = await loadFeaturesForQuery(bundleDir, flagString(args, 'features'), io);
     const model = await loadNodeClipModel(modelSpecFor(bundle, flagString(args, 'model')), {
       variant: flagString(args, 'variant'),
       onProgress: (p) => io.progress(progressLine(p)),
@@ -132,7 +138,10 @@ export const queryCommand: CliCommand = {
     try {
       if (model.encoder.dim !== bundle.field.dim) {
         throw new ModelError(
-          `model '${model.config.modelId}' has D = ${model.encoder.dim}, the bundle's features D = ${bundle.field.dim}`,
+          `model '${model.config.modelId}' has D = ${model.encoder.dim}, the bundle's features D = ${bundle.field.dim}` +
+            (bundle.meta.model.id === OPENSCENE_MODEL_ID
+              ? `; these OpenScene features need ${openSceneTextSpace(bundle.field.dim)}`
+              : ''),
         );
       }
       if (model.encoder.modelId !== bundle.meta.model.id) {

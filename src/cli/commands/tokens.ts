@@ -30,6 +30,7 @@ export interface TokensDecodeResult {
   bins: number;
   boxes: ParsedLocationBox[];
   diagnostics: LocationDiagnostic[];
+  omittedDiagnostics: number;
 }
 
 function parseCoordinate(text: string): number {
@@ -65,7 +66,7 @@ const round = (v: number) => Number(v.toFixed(4));
 export const tokensCommand: CliCommand = {
   name: 'tokens',
   usage:
-    'tokens encode <bundle-dir> xmin ymin zmin xmax ymax zmax | tokens decode <bundle-dir> "TEXT" [--bins N] [--centroid x,y,z --radius r]',
+    'tokens encode <bundle-dir> xmin ymin zmin xmax ymax zmax | tokens decode <bundle-dir> "TEXT" [--bins N] [--centroid x,y,z --radius r] [--lenient: also read <LOC12>, <loc 13>, <loc014> in free text]',
   summary:
     '3D-LLM location tokens: a box in metres → six <locK> tokens, or LLM text → boxes + diagnostics',
   async run(args) {
@@ -102,7 +103,13 @@ export const tokensCommand: CliCommand = {
       const [bundleDir, ...textParts] = explicitNorm ? [undefined, ...rest] : rest;
       if (textParts.length === 0) throw new CliUsageError('tokens decode needs the TEXT to read');
       const normalisation = await normalisationFrom(args, bundleDir);
-      const parsed = parseLocationTokens(textParts.join(' '), { bins, normalisation });
+      // --lenient: free text typed by people (`<LOC12>`, `<loc 13>`, `<loc014>`); model output
+      // uses the exact vocabulary spelling `<locK>` only.
+      const parsed = parseLocationTokens(textParts.join(' '), {
+        bins,
+        normalisation,
+        lenient: args.flags.lenient === true,
+      });
       const result: TokensDecodeResult = { action, normalisation, bins, ...parsed };
       return result;
     }
@@ -125,6 +132,7 @@ export const tokensCommand: CliCommand = {
     if (lines.length === 0) lines.push('no boxes found');
     for (const d of r.diagnostics)
       lines.push(`${d.severity} [${d.code}] at ${d.start}: ${JSON.stringify(d.message)}`);
+    if (r.omittedDiagnostics > 0) lines.push(`… and ${r.omittedDiagnostics} more diagnostics`);
     return lines.join('\n');
   },
 };

@@ -4,6 +4,8 @@
 //   hub | hub:OWNER/NAME     the Hugging Face hub (default Xenova/clip-vit-base-patch32),
 //                            cached in a directory (default ~/.cache/scene3d-llm/models)
 //   DIR                      a local model folder in the transformers.js layout
+//   vision:FILE.onnx | vision:DIR   a vision-only image model (pixel_values in, one embedding
+//                            out, any width): extract/export only, no text queries
 import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,16 @@ import {
 import { NodeDirectoryModelCache } from './directory-model-cache';
 import { DEFAULT_NODE_MODEL_CACHE_DIR } from './platform';
 import { inMemoryOfflineModelSource } from '../../pipeline/clip/model-source/offline-model-source';
+import { promises as nodeFs } from 'node:fs';
+import { MissingFileError } from '../../pipeline/errors';
+import {
+  VisionOnlyEncoder,
+  textQueryUnavailable,
+} from '../../pipeline/clip/encoder/vision-only-encoder';
+import type { OrtRuntimeOptions } from '../../pipeline/clip/encoder/ort-runtime';
+
+/** `--model vision:PATH`: a vision-only encoder (see VisionOnlyEncoder). */
+export const VISION_ONLY_PREFIX = 'vision:';
 
 export interface NodeModelSpecOptions {
   /** 'quantized' | 'fp32' | 'fp16'; default: the hub's quantized, a folder's first available. */
@@ -55,6 +67,7 @@ export async function nodeModelSource(
   options: NodeModelSpecOptions = {},
 ): Promise<ModelSource> {
   const variant = variantOf(options.variant);
+  if (spec.startsWith(VISION_ONLY_PREFIX)) throw new ModelError(textQueryUnavailable(spec));
   if (spec === 'offline') {
     const folder = offlineModelFolder();
     if (existsSync(nodePath.join(folder, 'onnx', 'vision_model.onnx'))) {
@@ -83,4 +96,29 @@ export async function loadNodeClipModel(
   options: NodeModelSpecOptions & LoadClipModelOptions = {},
 ): Promise<LoadedClipModel> {
   return loadClipModel(await nodeModelSource(spec, options), options);
+}
+
+/** The ONNX file of `vision:FILE.onnx`, or of `vision:DIR` (DIR/onnx/vision_model*.onnx). */
+async function visionOnlyFile(path: string): Promise<string> {
+  const stat = await nodeFs.stat(path).catch(() => undefined);
+  if (!stat) throw new MissingFileError(path, 'vision-only model not found');
+  if (stat.isFile()) return path;
+  const dir = nodePath.join(path, 'onnx');
+  const names = await nodeFs.readdir(dir).catch(() => [] as string[]);
+  const pick = names.filter((n) => /^vision_model.*\.onnx$/.test(n)).sort()[0];
+  if (!pick) throw new MissingFileError(dir, 'no onnx/vision_model*.onnx for a vision-only model');
+  return nodePath.join(dir, pick);
+}
+
+/** `--model vision:PATH` for extraction: a vision-only encoder (no tokenizer, no text graph). */
+export async function loadNodeVisionOnlyModel(
+  spec: string,
+  options: OrtRuntimeOptions & { executionProviders?: string[] } = {},
+): Promise<{ encoder: VisionOnlyEncoder }> {
+  const file = await visionOnlyFile(spec.slice(VISION_ONLY_PREFIX.length));
+  const bytes = new Uint8Array(await nodeFs.readFile(file));
+  const modelId = `vision-only:${nodePath.basename(file)}`;
+  return {
+    encoder: await VisionOnlyEncoder.create({ ...options, modelId, vision: { bytes, file } }),
+  };
 }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { MissingFileError } from '../../pipeline/errors';
 import type { FileSource } from '../../pipeline/io/file-source';
+import { fileSystemError } from './file-system-error';
 
 export class NodeFileSource implements FileSource {
   readonly name: string;
@@ -34,7 +35,12 @@ export class NodeFileSource implements FileSource {
     if (this.isFile) return [nodePath.basename(this.name)];
     const out: string[] = [];
     const walk = async (dir: string, rel: string) => {
-      const entries = await fs.readdir(dir, { withFileTypes: true });
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        throw fileSystemError(err, dir, 'list the folder');
+      }
       for (const e of entries) {
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) await walk(nodePath.join(dir, e.name), r);

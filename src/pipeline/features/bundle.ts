@@ -1,14 +1,18 @@
 /**
- * The feature bundle directory (what 3D-LLM / OpenScene users load with numpy):
+ * The feature bundle directory (our own format; numpy reads its .npy files):
  *   meta.json, points.npy (N×3 f4), colors.npy (N×3 u1), view_counts.npy (N u2),
  *   features.npy (N×D f2 or f4), features.field (the compact field, feature-field.ts);
- * and the 3D-LLM export: voxels.npy (M×3 i4), voxel_features.npy (M×D f4),
- *   voxel_features_pe.npy (M×D f4, feature + weight·PE), meta.json.
+ * and our 3D-LLM token export: voxels.npy (M×3 i4), voxel_features.npy (M×D f4),
+ *   voxel_features_pe.npy (M×D f4, feature + weight·PE — never feed this to 3D-LLM, whose model
+ *   adds 0.01·PE itself), meta.json. 3D-LLM and OpenScene load their inputs with torch.load: the
+ *   files their code reads are written by export-3dllm-loader.ts and openscene/.
  * Writers are pure (path → bytes); the CLI writes them to disk and the viewer downloads them.
  */
 import { FEATURE_DEFAULTS } from '../defaults';
 import { MissingFileError, ParseError, UnsupportedError } from '../errors';
 import type { FileSource } from '../io/file-source';
+import { parseJsonBytes } from '../io/safe-json';
+import { requireFiniteArray, validateFeatureBundleMeta } from './bundle-meta';
 import { fromFloat16Array, readNpy, toFloat16Array, writeNpy, type NpyArray } from '../io/npy';
 import type { ExtractOptions, ExtractResult } from './extract';
 import {
@@ -122,22 +126,16 @@ function expectShape(a: NpyArray, shape: number[], file: string): void {
 /** Reads a bundle written by writeFeatureBundle (features.npy as float32 either way). */
 export async function readFeatureBundle(source: FileSource): Promise<FeatureBundle> {
   const metaFile = `${source.name}/meta.json`;
-  let meta: FeatureBundleMeta;
-  try {
-    meta = JSON.parse(
-      new TextDecoder().decode(await readFile(source, 'meta.json')),
-    ) as FeatureBundleMeta;
-  } catch (e) {
-    if (e instanceof MissingFileError) throw e;
-    throw new ParseError({ file: metaFile, line: 1 }, `not valid JSON (${(e as Error).message})`);
-  }
-  if (meta?.format !== FEATURE_BUNDLE_FORMAT)
+  // Size- and depth-limited; syntax errors carry the line and column.
+  const meta = parseJsonBytes(await readFile(source, 'meta.json'), metaFile) as FeatureBundleMeta;
+  if (typeof meta !== 'object' || meta === null || meta.format !== FEATURE_BUNDLE_FORMAT)
     throw new ParseError({ file: metaFile, line: 1 }, 'not a feature bundle');
   if (meta.formatVersion !== FEATURE_BUNDLE_VERSION) {
     throw new UnsupportedError(
-      `${metaFile}: feature bundle version ${meta.formatVersion} is not supported`,
+      `${metaFile}: feature bundle version ${String(meta.formatVersion).slice(0, 20)} is not supported`,
     );
   }
+  validateFeatureBundleMeta(meta as unknown as Record<string, unknown>, metaFile);
   const n = meta.counts.points;
   const dim = meta.model.dim;
   const load = async (name: string) =>
@@ -173,6 +171,27 @@ export async function readFeatureBundle(source: FileSource): Promise<FeatureBund
     throw new UnsupportedError(
       `${source.name}/features.npy: dtype ${feats.dtype} (expected <f2 or <f4)`,
     );
+  if (feats.dtype !== meta.featuresDtype) {
+    throw new ParseError(
+      { file: `${source.name}/features.npy`, byteOffset: 0 },
+      `dtype ${feats.dtype}, but meta.json says ${meta.featuresDtype}`,
+    );
+  }
+  // NaN or ±Inf would poison scores, voxel means and the export without any error.
+  requireFiniteArray(
+    points.data as Float32Array,
+    `${source.name}/points.npy`,
+    points.dataOffset ?? 0,
+    4,
+    'point coordinate',
+  );
+  requireFiniteArray(
+    features,
+    `${source.name}/features.npy`,
+    feats.dataOffset ?? 0,
+    feats.dtype === '<f2' ? 2 : 4,
+    'feature',
+  );
   return {
     meta,
     positions: points.data as Float32Array,

@@ -66,6 +66,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What every key of one scene's features starts with (to clear that scene's entries). */
+export function sceneCacheKeyPrefix(sceneHash: string): string {
+  return `features-v${FEATURE_CACHE_VERSION}:${sceneHash}:`;
+}
+
 export function featureCacheKey(
   sceneHash: string,
   modelId: string,
@@ -75,5 +80,5 @@ export function featureCacheKey(
   const { batchSize: _speedOnly, ...resultOptions } = options;
   void _speedOnly;
   const optionsHash = new Hasher().text(canonicalJson(resultOptions)).hex();
-  return `features-v${FEATURE_CACHE_VERSION}:${sceneHash}:${modelId}:${optionsHash}`;
+  return `${sceneCacheKeyPrefix(sceneHash)}${modelId}:${optionsHash}`;
 }

@@ -14,12 +14,15 @@
  */
 import { decode as decodePngRaw, type DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { IMAGE_DEFAULTS } from '../defaults';
+import { checkPixels } from '../budget/resource-budget';
+import { IMAGE_DEFAULTS, RESOURCE_BUDGET } from '../defaults';
 import { platform } from '../platform';
-import { ParseError, UnsupportedError } from '../errors';
+import { BudgetError, ParseError, UnsupportedError } from '../errors';
 import type { RgbImage } from '../scene/types';
 import { jpegExifOrientation } from './exif-orientation';
 import { isPlainYcbcrJpeg, ycbcrToRgb } from './jpeg-color';
+import { readJpegFrameHeader } from './image-size';
+import { PNG_CHANNELS, verifyPngIntegrity } from './png-chunks';
 import { hasJpegSignature, hasPngSignature, readPngHeader } from './png-header';
 
 export interface DecodeOptions {
@@ -33,20 +36,38 @@ export interface Depth16 {
   data: Uint16Array;
 }
 
-/** Samples per pixel by PNG colour type. */
-const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const MAX_DEFLATE_RATIO = 1032;
+const MAX_DEFLATE_RATIO = RESOURCE_BUDGET.maxDeflateRatio;
 
-export function checkImageSize(width: number, height: number, file: string): void {
-  if (width <= 0 || height <= 0) {
-    throw new ParseError({ file, byteOffset: 16 }, `invalid image size ${width}x${height}`);
-  }
-  if (width * height > IMAGE_DEFAULTS.maxPixels) {
+/**
+ * A declared image size against the resource budget (src/pipeline/budget): ParseError when it is
+ * not a positive size, BudgetError above the pixel limit. `byteOffset` is where it was read.
+ */
+export function checkImageSize(width: number, height: number, file: string, byteOffset = 16): void {
+  checkPixels(width, height, { file, byteOffset }, 'image', 4);
+}
+
+/**
+ * A JPEG's frame header, checked before any decoder sees the file: the declared size against
+ * the pixel budget, and against the file's length (each 8×8 block costs at least a bit, so a
+ * 2 KB file cannot hold 10000×10000; decoding it would allocate gigabytes first).
+ */
+function checkJpegHeader(bytes: Uint8Array, file: string): number {
+  const sof = readJpegFrameHeader(bytes, file);
+  if (sof.width === 0 || sof.height === 0) {
     throw new ParseError(
-      { file, byteOffset: 16 },
-      `image ${width}x${height} exceeds the ${IMAGE_DEFAULTS.maxPixels} pixel limit`,
+      { file, byteOffset: sof.byteOffset },
+      `JPEG declares a ${sof.width}x${sof.height} frame`,
     );
   }
+  checkImageSize(sof.width, sof.height, file, sof.byteOffset);
+  const minBytes = Math.floor(sof.width * sof.height * RESOURCE_BUDGET.minJpegBytesPerPixel);
+  if (bytes.length < minBytes) {
+    throw new ParseError(
+      { file, byteOffset: sof.byteOffset },
+      `JPEG declares ${sof.width}x${sof.height} but its ${bytes.length} bytes are too few to hold it (at least ${minBytes})`,
+    );
+  }
+  return sof.byteOffset;
 }
 
 export async function decodeColorImage(
@@ -57,6 +78,7 @@ export async function decodeColorImage(
   const mode = options.decoder ?? 'auto';
   if (hasPngSignature(bytes)) return decodePngColor(bytes, file);
   if (hasJpegSignature(bytes)) {
+    checkJpegHeader(bytes, file);
     const native = platform().decodeImage;
     if (mode === 'platform' && !native) {
       throw new UnsupportedError(`no platform image decoder on this host (${platform().name})`);
@@ -84,18 +106,22 @@ function decodePngSafely(bytes: Uint8Array, file: string): DecodedPng {
       `PNG declares ${header.width}x${header.height} but is too small to hold it`,
     );
   }
+  const dataAt = verifyPngIntegrity(bytes, header, file);
   let png: DecodedPng;
   try {
     png = decodePngRaw(bytes);
   } catch (err) {
-    throw new ParseError({ file }, `corrupt PNG: ${(err as Error).message}`);
+    throw new ParseError({ file, byteOffset: dataAt }, `corrupt PNG: ${(err as Error).message}`);
   }
   // fast-png trusts IHDR; a short IDAT stream yields a short data array.
   const bitsPerRow = png.width * png.channels * png.depth;
   const expected =
     png.depth < 8 ? Math.ceil(bitsPerRow / 8) * png.height : png.width * png.height * png.channels;
   if (png.data.length < expected) {
-    throw new ParseError({ file }, `PNG pixel data truncated (${png.data.length} of ${expected})`);
+    throw new ParseError(
+      { file, byteOffset: dataAt },
+      `PNG pixel data truncated (${png.data.length} of ${expected})`,
+    );
   }
   return png;
 }
@@ -169,6 +195,7 @@ export function rgbaToRgb(rgba: ArrayLike<number>, width: number, height: number
 }
 
 function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
+  const frameAt = checkJpegHeader(bytes, file);
   let decoded: { width: number; height: number; data: Uint8Array };
   // Plain JFIF YCbCr comes back raw and is converted with libjpeg's fixed-point tables, so our
   // pixels match browsers and PIL to rounding.
@@ -184,11 +211,13 @@ function decodeJpegPureJs(bytes: Uint8Array, file: string): RgbImage {
       maxMemoryUsageInMB: IMAGE_DEFAULTS.maxDecodeMemoryMB,
     });
   } catch (err) {
-    throw new ParseError({ file }, `corrupt JPEG: ${(err as Error).message}`);
+    if (err instanceof ParseError || err instanceof BudgetError) throw err;
+    // jpeg-js does not say where it stopped: report the frame header it was decoding.
+    throw new ParseError({ file, byteOffset: frameAt }, `corrupt JPEG: ${(err as Error).message}`);
   }
-  checkImageSize(decoded.width, decoded.height, file);
+  checkImageSize(decoded.width, decoded.height, file, frameAt);
   if (decoded.data.length < decoded.width * decoded.height * 4) {
-    throw new ParseError({ file }, 'JPEG pixel data truncated');
+    throw new ParseError({ file, byteOffset: frameAt }, 'JPEG pixel data truncated');
   }
   const pixels = decoded.width * decoded.height;
   return {

@@ -13,11 +13,18 @@ export function readImageSize(bytes: Uint8Array, file: string): { width: number;
     const h = readPngHeader(bytes, file);
     return { width: h.width, height: h.height };
   }
-  if (hasJpegSignature(bytes)) return readJpegSize(bytes, file);
+  if (hasJpegSignature(bytes)) {
+    const { width, height } = readJpegFrameHeader(bytes, file);
+    return { width, height };
+  }
   throw new ParseError({ file, byteOffset: 0 }, 'not a JPEG or PNG image (unknown magic bytes)');
 }
 
-function readJpegSize(bytes: Uint8Array, file: string): { width: number; height: number } {
+/** The first SOFn segment's size and the byte offset of its height field. */
+export function readJpegFrameHeader(
+  bytes: Uint8Array,
+  file: string,
+): { width: number; height: number; byteOffset: number } {
   let pos = 2;
   while (pos + 4 <= bytes.length) {
     if (bytes[pos] !== 0xff) {
@@ -41,7 +48,7 @@ function readJpegSize(bytes: Uint8Array, file: string): { width: number; height:
       if (pos + 9 > bytes.length) break;
       const height = (bytes[pos + 5] << 8) | bytes[pos + 6];
       const width = (bytes[pos + 7] << 8) | bytes[pos + 8];
-      return { width, height };
+      return { width, height, byteOffset: pos + 5 };
     }
     pos += 2 + length;
   }

@@ -24,6 +24,8 @@ export interface NpyArray {
   shape: number[];
   /** Elements in C order; for '<f2' the raw half-float bits. */
   data: NpyData;
+  /** Byte offset of the array data in the file (for errors about a value). */
+  dataOffset?: number;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -228,5 +230,5 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): NpyArray {
       data = new Float64Array(raw);
       break;
   }
-  return { dtype, shape: header.shape, data };
+  return { dtype, shape: header.shape, data, dataOffset };
 }

@@ -15,6 +15,11 @@ import { bundleReader } from './bundle/bundle-reader';
 import { plyReader } from './readers/ply';
 import { scannetReader } from './readers/scannet';
 import { sensReader } from './readers/sens';
+import { arkitScenesReader } from './readers/arkitscenes';
+import { polycamReader } from './readers/polycam';
+import { replicaReader } from './readers/replica';
+import { splatReader } from './readers/splat';
+import { lasReader } from './readers/las';
 
 export interface OpenSceneOptions {
   signal?: AbortSignal;
@@ -39,11 +44,16 @@ export const READERS: SceneReader[] = [
   // A lone .sens file (a ScanNet folder with its .txt is claimed above).
   sensReader,
   // RGB-D folders, most explicit manifest first (a Redwood folder is detected by any *.log).
+  arkitScenesReader,
+  polycamReader,
+  replicaReader,
   nerfstudioReader,
   sevenScenesReader,
   tumReader,
   redwoodReader,
-  // PLY last: many folders above also contain a .ply.
+  // Lone point-cloud files; PLY (incl. Gaussian-splat PLY) last: many folders above hold a .ply.
+  splatReader,
+  lasReader,
   plyReader,
 ];
 
@@ -57,7 +67,8 @@ export async function openScene(
     throw new UnsupportedError(
       `${source.name}: no supported scene format found among ${paths.length} files ` +
         `(expected PLY, ScanNet .sens or scene folder, 7-Scenes, ICL-NUIM/Redwood, TUM RGB-D, ` +
-        `nerfstudio transforms.json or a scene bundle)`,
+        `nerfstudio transforms.json, ARKitScenes, Polycam, Replica (NICE-SLAM), .splat, LAS ` +
+        `or a scene bundle)`,
     );
   }
   return reader.read(source, paths, options);

@@ -4,7 +4,8 @@
  * Conventions (readers convert on load; nothing downstream converts again):
  * - Units: metres everywhere (positions, AABBs, translations, depth after applying `depthScale`).
  * - Camera axes: OpenCV / pinhole: x right, y down, z forward (looking along +z).
- *   Readers of OpenGL-style poses (nerfstudio) flip y and z of the camera frame.
+ *   Readers of OpenGL-style poses (nerfstudio, Polycam) flip y and z of the camera frame;
+ *   world-to-camera trajectories (ARKitScenes) are inverted on load.
  * - Matrices: 4x4, row-major, in a Float64Array(16): m[r*4 + c]. Translation is m[3], m[7], m[11].
  * - Pose direction: `cameraToWorld` maps camera coordinates to world coordinates
  *   (world = pose * [x_cam, y_cam, z_cam, 1]). World up is whatever the source uses
@@ -107,6 +108,14 @@ export type SceneFormat =
   | 'redwood'
   | 'tum'
   | 'nerfstudio'
+  | 'arkitscenes'
+  | 'polycam'
+  | 'replica'
+  /** 3D Gaussian Splatting .ply (centres, SH DC colour, opacity). */
+  | 'gaussian-splat'
+  /** antimatter15 .splat (32 bytes per splat). */
+  | 'splat'
+  | 'las'
   | 'bundle'
   /** Built in memory by our own code (the demo room), not read from files. */
   | 'generated';

@@ -10,14 +10,15 @@ import { defaultModelCache } from '../clip/model-source/model-file-cache';
 import type { ModelSource } from '../clip/model-source/model-source';
 import { preprocessBatch } from '../clip/preprocess/clip-preprocess';
 import type { ClipEncoder } from '../clip/types';
-import { CLIP_MODEL_DEFAULTS, IMAGE_DEFAULTS, QUERY_DEFAULTS } from '../defaults';
+import { CLIP_MODEL_DEFAULTS, IMAGE_DEFAULTS, QUERY_DEFAULTS, SESSION_LIMITS } from '../defaults';
 import { platform } from '../platform';
 import { groundScoresOnObjects } from '../query/ground-objects';
 import type { ProposalIndex } from '../query/proposal-grounding';
 import { sceneObjects } from '../query/scene-objects';
 import type { GroundingResult } from '../query/types';
-import { UnsupportedError } from '../errors';
+import { CancelledError, UnsupportedError, throwIfAborted } from '../errors';
 import { write3dLlmExport } from '../features/bundle';
+import { sceneCacheKeyPrefix, sceneFingerprint } from '../features/cache-key';
 import { sceneNormalisation } from '../features/voxel-tokens';
 import type { FileSource } from '../io/file-source';
 import type { ProgressCallback } from '../progress';
@@ -49,6 +50,9 @@ import {
 } from '../features/extraction/plan-views';
 import type { FeatureCache } from './feature-cache';
 import { JobRunner, type CancelProbe } from './job-runner';
+import { reportingFileSource } from './reporting-file-source';
+import { openSceneExtraction } from './openscene-import';
+import { OPENSCENE_MODEL_ID, openSceneTextSpace } from '../features/openscene';
 import { summarizeScene } from './scene-summary';
 import type {
   Embeddings,
@@ -90,6 +94,8 @@ interface Extraction extends FeatureExtraction {
 
 interface OpenScene {
   id: string;
+  /** Which opening this is (SceneSummary.epoch): replies about a scene carry it. */
+  epoch: number;
   scene: Scene;
   view: CloudView;
   /** World up (from the frames or the cloud's shape): segmentation's floor/ceiling axis. */
@@ -115,6 +121,7 @@ const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'sce
 export class PipelineSession {
   private readonly jobs = new JobRunner();
   private current: OpenScene | undefined;
+  private sceneEpoch = 0;
   private model: LoadedModel | undefined;
 
   constructor(private readonly host: SessionHost = {}) {}
@@ -151,8 +158,7 @@ export class PipelineSession {
     if (!entry) return Promise.reject(new UnsupportedError(`Unknown built-in scene: ${id}`));
     return this.jobs.run(onProgress, async (signal, report) => {
       report({ stage: 'open', done: 0, total: 1, message: `opening ${entry.name}` });
-      const scene = await openScene(await entry.source(), { signal });
-      return this.use(id, scene, signal, report);
+      return this.openFrom(id, await entry.source(), signal, report);
     });
   }
 
@@ -160,9 +166,31 @@ export class PipelineSession {
   openSource(source: FileSource, onProgress?: ProgressCallback): Promise<SceneSummary> {
     return this.jobs.run(onProgress, async (signal, report) => {
       report({ stage: 'open', done: 0, total: 1, message: `opening ${source.name}` });
-      const scene = await openScene(source, { signal });
-      return this.use(`files:${source.name}`, scene, signal, report);
+      return this.openFrom(`files:${source.name}`, source, signal, report);
     });
+  }
+
+  /** Reads a scene with every file read reported and cancellable; only success replaces it. */
+  private async openFrom(
+    id: string,
+    source: FileSource,
+    signal: AbortSignal,
+    report: ProgressCallback,
+  ): Promise<SceneSummary> {
+    const reporting = reportingFileSource(source, signal, report);
+    try {
+      const scene = await openScene(reporting, { signal });
+      // OpenScene features next to the mesh become the scene's extraction (queryable at once).
+      const imported = await openSceneExtraction(reporting, scene);
+      const summary = await this.use(id, scene, signal, report);
+      const current = this.current;
+      if (imported && current && current.epoch === summary.epoch) {
+        current.extraction = { ...imported, caches: this.queryCaches() };
+      }
+      return summary;
+    } finally {
+      reporting.detach();
+    }
   }
 
   /** Makes an in-memory scene current (tests, generated scenes). */
@@ -179,7 +207,11 @@ export class PipelineSession {
   ): Promise<SceneSummary> {
     await ensureCloud(scene, { signal, onProgress: report });
     const summary = await summarizeScene(id, scene);
+    // A job that was superseded must not make its scene current after the newer one.
+    throwIfAborted(signal);
+    const epoch = ++this.sceneEpoch;
     this.current = {
+      epoch,
       id,
       scene,
       view: new CloudView(scene.cloud),
@@ -187,7 +219,7 @@ export class PipelineSession {
       views: memoryViewStore(),
       rendered: [],
     };
-    return summary;
+    return { ...summary, epoch };
   }
 
   /** The open scene (for hosts that need more than the summary, e.g. the CLI). */
@@ -258,25 +290,26 @@ export class PipelineSession {
   parseTokens(text: string): TokenParseReply {
     const normalisation = this.normalisation(this.requireScene());
     const parsed = parseLocationTokens(String(text), { normalisation });
+    // Pasted text can hold any number of runs: the reply carries the first few, counts the rest.
+    const limit = SESSION_LIMITS.listItems;
+    const decoded = parsed.boxes.filter((b) => b.box);
+    const boxes = decoded.slice(0, limit).map((b) => ({
+      label: b.label,
+      tokens: b.tokens,
+      min: b.box!.min,
+      max: b.box!.max,
+      swappedAxes: b.swappedAxes,
+    }));
+    const omitted = {
+      diagnostics: Math.max(0, parsed.diagnostics.length - limit) + parsed.omittedDiagnostics,
+      boxes: decoded.length - boxes.length,
+    };
     return {
-      boxes: parsed.boxes.flatMap((b) =>
-        b.box
-          ? [
-              {
-                label: b.label,
-                tokens: b.tokens,
-                min: b.box.min,
-                max: b.box.max,
-                swappedAxes: b.swappedAxes,
-              },
-            ]
-          : [],
-      ),
-      diagnostics: parsed.diagnostics.map(({ severity, code, message }) => ({
-        severity,
-        code,
-        message,
-      })),
+      boxes,
+      diagnostics: parsed.diagnostics
+        .slice(0, limit)
+        .map(({ severity, code, message }) => ({ severity, code, message })),
+      ...(omitted.diagnostics > 0 || omitted.boxes > 0 ? { omitted } : {}),
       normalisation: { centroid: [...normalisation.centroid], radius: normalisation.radius },
     };
   }
@@ -367,9 +400,16 @@ export class PipelineSession {
     } catch (err) {
       return Promise.reject(err);
     }
+    // Features imported with the scene (OpenScene) are its extraction: nothing to compute.
+    const imported = state.extraction;
+    if (imported?.bundle.meta.model.id === OPENSCENE_MODEL_ID) {
+      return Promise.resolve({ ...imported.summary, sceneEpoch: state.epoch });
+    }
     return this.jobs.run(onProgress, async (signal, report) => {
       const cache = this.host.featureCache;
-      const request = normaliseRequest(state.scene, input);
+      // cachedOnly is how to run, not what to compute: it stays out of the cache key.
+      const { cachedOnly, ...requested } = input;
+      const request = normaliseRequest(state.scene, requested);
       const key = extractionKey(state.scene, featureModelId(encoder), request);
       // Planned (and later rendered) once per open scene: a restored bundle lists them too.
       const views = await extractionViews(state.scene, request, {
@@ -381,40 +421,82 @@ export class PipelineSession {
           ? { segmentation: this.ensureObjects(state, { signal, onProgress: report }).segmentation }
           : {}),
       });
-      let extraction = cache ? await this.restore(cache, key, state.scene) : undefined;
+      const restored = cache ? await this.restore(cache, key, state.scene, signal) : {};
+      let extraction = restored.extraction;
+      if (!extraction && cachedOnly) {
+        throw new UnsupportedError('No cached features for this scene, model and options');
+      }
       if (!extraction) {
         extraction = await extractBundle(state.scene, encoder, request, {
           signal,
           onProgress: report,
           views,
         });
+        if (restored.dropped) extraction.summary.warnings.unshift(restored.dropped);
         await cache?.save(key, extraction.files).catch(() => false);
       }
+      this.requireStillOpen(state, signal);
       state.extraction = { ...extraction, caches: this.queryCaches() };
       state.normalisation = extraction.bundle.meta.normalisation;
       state.rendered = views.rendered;
+      const summary = { ...extraction.summary, sceneEpoch: state.epoch };
       return views.rendered.length > 0
-        ? { ...extraction.summary, renderedFrames: viewFramesOf(views.rendered) }
-        : extraction.summary;
+        ? { ...summary, renderedFrames: viewFramesOf(views.rendered) }
+        : summary;
     });
   }
 
+  /** A job about a scene that is no longer open (or was superseded) gives no reply about it. */
+  private requireStillOpen(state: OpenScene, signal: AbortSignal): void {
+    throwIfAborted(signal);
+    if (this.current !== state) throw new CancelledError('cancelled: another scene was opened');
+  }
+
+  /**
+   * Removes cached features: this scene's (every model and option), or all of them. Returns how
+   * many bundles were removed; 0 without a cache.
+   */
+  async clearFeatureCache(scope: 'scene' | 'all'): Promise<number> {
+    const cache = this.host.featureCache;
+    if (!cache) return 0;
+    if (scope === 'all') return cache.clear();
+    const state = this.requireScene();
+    return cache.clear(sceneCacheKeyPrefix(sceneFingerprint(state.scene)));
+  }
+
+  /**
+   * The cached bundle under `key`, if it reads back and fits the scene. Anything else — an
+   * entry that does not read back (truncated, older format, tampered), one for other points, a
+   * cache that fails (hosts time out a cache that does not answer) — is dropped (best effort) and `dropped` says why, for the
+   * recomputed summary's warnings. Never throws for the cache's sake: extraction goes on.
+   */
   private async restore(
     cache: FeatureCache,
     key: string,
     scene: Scene,
-  ): Promise<FeatureExtraction | undefined> {
-    const files = await cache.load(key).catch(() => undefined);
-    if (!files) return undefined;
+    signal: AbortSignal,
+  ): Promise<{ extraction?: FeatureExtraction; dropped?: string }> {
+    let files: Map<string, Uint8Array> | undefined;
+    let problem: string;
     try {
+      files = await cache.load(key);
+      if (!files) return {};
+      throwIfAborted(signal);
       const restored = await restoreBundle(files, scene.name, key);
       const points = (scene.cloud?.positions.length ?? 0) / 3;
-      if (restored.bundle.meta.counts.points === points) return restored;
-    } catch {
-      // Unreadable (truncated, older format, tampered): heal the cache below.
+      const { meta } = restored.bundle;
+      if (meta.counts.points === points && restored.bundle.positions.length === points * 3) {
+        return { extraction: restored };
+      }
+      problem = `it has ${meta.counts.points} points, the scene ${points}`;
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      problem = err instanceof Error ? err.message : String(err);
     }
     await cache.delete(key).catch(() => undefined);
-    return undefined;
+    return {
+      dropped: `The cached features for this scene could not be used (${problem}); they were dropped and computed again`,
+    };
   }
 
   private queryCaches(): QueryCaches {
@@ -430,7 +512,14 @@ export class PipelineSession {
     const { state, extraction } = this.requireExtraction();
     const encoder = this.requireModel();
     const { meta } = extraction.bundle;
-    if (encoder.modelId !== meta.model.id) {
+    // Imported OpenScene features name no model: any text encoder of their width may query them.
+    if (meta.model.id === OPENSCENE_MODEL_ID) {
+      if (encoder.dim !== meta.model.dim) {
+        throw new UnsupportedError(
+          `These OpenScene features are ${meta.model.dim}-d, from ${openSceneTextSpace(meta.model.dim)}; ${encoder.modelId} is ${encoder.dim}-d`,
+        );
+      }
+    } else if (encoder.modelId !== meta.model.id) {
       throw new UnsupportedError(
         `The features were extracted with ${meta.model.id}; load that model or extract again`,
       );
@@ -502,10 +591,12 @@ export class PipelineSession {
     return this.jobs.run(onProgress, async (signal, report) => {
       const cached = state.objects !== undefined;
       const index = this.ensureObjects(state, { signal, onProgress: report });
+      this.requireStillOpen(state, signal);
       const normalisation = this.normalisation(state);
       return {
         ...listSceneObjects(index.segmentation, normalisation),
         seconds: cached ? 0 : (state.objects?.seconds ?? 0),
+        sceneEpoch: state.epoch,
       };
     });
   }

@@ -1,4 +1,5 @@
 /** Plain-data views of a Scene for the viewer (no lazy loaders, no big arrays). */
+import { SESSION_LIMITS } from '../defaults';
 import { sceneInfo } from '../scene/scene-info';
 import type { Scene } from '../scene/types';
 import type { SceneSummary, ViewFrame, ViewObject } from './types';
@@ -64,5 +65,15 @@ export async function summarizeScene(id: string, scene: Scene): Promise<SceneSum
     colorName: o.colorName,
     aabb: { min: [...o.aabb.min], max: [...o.aabb.max] },
   }));
-  return { id, info: await sceneInfo(scene), frames, objects, up: inferUp(scene) };
+  const info = await sceneInfo(scene);
+  // A reader can warn once per frame: the viewer gets the first few and a count of the rest.
+  const limit = SESSION_LIMITS.listItems;
+  if (info.warnings.length > limit) {
+    const more = info.warnings.length - limit;
+    info.warnings = [
+      ...info.warnings.slice(0, limit),
+      `${more.toLocaleString('en')} more warnings not shown`,
+    ];
+  }
+  return { id, info, frames, objects, up: inferUp(scene) };
 }

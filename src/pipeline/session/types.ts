@@ -57,6 +57,12 @@ export interface SceneSummary {
   objects: ViewObject[];
   /** World up axis inferred from the frames or the cloud (unit vector). */
   up: [number, number, number];
+  /**
+   * Which opening of the session this is (1, 2, ...; each successful open adds one). Replies
+   * about a scene (extraction, objects) carry it as `sceneEpoch`, so a host that swapped scenes
+   * can drop a late reply about the old one.
+   */
+  epoch?: number;
 }
 
 export interface SceneListEntry {
@@ -86,7 +92,10 @@ export interface TokenBox {
 
 export interface TokenParseReply {
   boxes: TokenBox[];
+  /** The first diagnostics (at most SESSION_LIMITS.listItems; the rest are only counted). */
   diagnostics: { severity: 'error' | 'warning'; code: string; message: string }[];
+  /** Diagnostics (and boxes) left out of the lists above because they were too many. */
+  omitted?: { diagnostics: number; boxes: number };
   /** The normalisation used (centroid, radius), from the feature bundle or the cloud. */
   normalisation: { centroid: [number, number, number]; radius: number };
 }
@@ -123,6 +132,8 @@ export interface ExtractInput {
   borderPx?: number;
   /** Captured frames, views rendered from the scene, or both; default: captured if it has frames. */
   views?: 'captured' | 'rendered' | 'both';
+  /** Only restore from the feature cache (a page reload); rejects when nothing is cached. */
+  cachedOnly?: boolean;
   /** Rendered views' size, field of view, count and coverage target. */
   renderViews?: {
     width?: number;
@@ -152,6 +163,8 @@ export interface ExtractSummary {
   fromCache: boolean;
   /** The feature cache key (scene fingerprint, model id, options). */
   cacheKey: string;
+  /** The SceneSummary.epoch of the scene these features belong to. */
+  sceneEpoch?: number;
   /** The rendered views it used, to list with the scene's frames (absent: captured only). */
   renderedFrames?: ViewFrame[];
 }
@@ -235,6 +248,8 @@ export interface ObjectsReply {
   objects: SceneObject[];
   /** Seconds the segmentation took (0 when it was cached with the scene). */
   seconds: number;
+  /** The SceneSummary.epoch of the scene these objects belong to. */
+  sceneEpoch?: number;
 }
 
 /** A plain 8-bit RGB image: an input patch for embedImages, or a decoded image. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scene } from '../../../src/pipeline/scene/types';
-import { inferUp } from '../../../src/pipeline/session/scene-summary';
+import { SESSION_LIMITS } from '../../../src/pipeline/defaults';
+import { inferUp, summarizeScene } from '../../../src/pipeline/session/scene-summary';
 
 function frameWithPose(m: number[]) {
   return {
@@ -48,5 +49,24 @@ describe('world up', () => {
       warnings: [],
     };
     expect(inferUp(scene)).toEqual([0, 1, 0]);
+  });
+});
+
+describe('summarizeScene', () => {
+  it('sends the first warnings and a count of the rest, leaving the scene’s own list whole', async () => {
+    const warnings = Array.from({ length: 1_000 }, (_, i) => `frame ${i}: pose skipped`);
+    const scene: Scene = {
+      name: 'many-warnings',
+      format: 'ply',
+      cloud: { positions: Float32Array.from([0, 0, 0, 1, 1, 1]), colors: new Uint8Array(6) },
+      frames: [],
+      warnings,
+    };
+    const { info } = await summarizeScene('s', scene);
+    const limit = SESSION_LIMITS.listItems;
+    expect(info.warnings).toHaveLength(limit + 1);
+    expect(info.warnings.slice(0, limit)).toEqual(warnings.slice(0, limit));
+    expect(info.warnings[limit]).toBe(`${1_000 - limit} more warnings not shown`);
+    expect(scene.warnings).toHaveLength(1_000);
   });
 });

@@ -9,6 +9,7 @@
  *   session = createSession(planned.plan?.visionBytes ?? bytes);   // the encoder's one session
  *   const dense = await createVitDenseSource(planned.plan, session, …);
  */
+import { checkFiniteOutput } from '../encoder/finite-output';
 import type * as ort from 'onnxruntime-web';
 import { ModelError } from '../../errors';
 import { ortModule } from '../encoder/ort-runtime';
@@ -130,6 +131,11 @@ export class VitDenseSource implements DenseFeatureSource {
       stream.dispose();
       const features = blockOut[DENSE_PATCH_OUTPUT];
       this.checkDims(features, [n, patches, this.dim], DENSE_PATCH_OUTPUT);
+      checkFiniteOutput(features.data as Float32Array, this.dim, {
+        file: this.file,
+        output: DENSE_PATCH_OUTPUT,
+        stage: `dense ${this.method} patch features`,
+      });
       out.set(features.data as Float32Array, start * patches * this.dim);
       features.dispose();
     }

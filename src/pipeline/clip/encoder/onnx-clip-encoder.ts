@@ -11,6 +11,7 @@ import { ModelError, OrtRuntimeError } from '../../errors';
 import type { ClipEncoder, TextTokenizer } from '../types';
 import { fromFloat16Array, toFloat16Array } from '../../io/float16';
 import { l2NormaliseRows } from './l2-normalise';
+import { checkFiniteOutput } from './finite-output';
 import type { DenseFeatureSource } from '../dense/types';
 import {
   NATIVE_PATCH_OUTPUT,
@@ -274,8 +275,13 @@ export class OnnxClipEncoder implements ClipEncoder {
         `${file}: '${name}' has shape [${dims.join(',')}], expected [${want.join(',')}]`,
       );
     }
-    if (output.type === 'float16') return fromFloat16Array(output.data as Uint16Array);
-    return Float32Array.from(output.data as Float32Array);
+    const data =
+      output.type === 'float16'
+        ? fromFloat16Array(output.data as Uint16Array)
+        : Float32Array.from(output.data as Float32Array);
+    const stage = file === this.textFile ? 'text encoding' : 'image encoding';
+    checkFiniteOutput(data, this.dim, { file, output: name, stage });
+    return data;
   }
 
   /** A vision graph with its own `patch_embeds` [batch, P, D] output serves dense features. */

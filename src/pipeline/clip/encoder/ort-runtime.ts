@@ -129,9 +129,10 @@ function reasonOf(err: unknown): string {
 
 /**
  * Creates a session on the runtime in force (after `ensureOrtConfigured`). On the native runtime
- * the thread count goes in as intra-op threads, and failures, at creation and in every later
- * `run`, come back as OrtRuntimeError naming the model file and the stage: a native error
- * message alone does not say which of several models failed.
+ * the thread count goes in as intra-op threads. On both runtimes failures, at creation and in
+ * every later `run`, come back as OrtRuntimeError naming the model file and the stage: the
+ * runtimes' own messages ("failed to call OrtRun()") say neither which of several models failed
+ * nor what it was doing.
  */
 export async function createOrtSession(
   bytes: Uint8Array,
@@ -140,27 +141,40 @@ export async function createOrtSession(
 ): Promise<InferenceSession> {
   const runtime = ortRuntime();
   const { numThreads } = ensureOrtConfigured();
-  if (runtime.name === 'wasm') return runtime.module.InferenceSession.create(bytes, options);
+  const sessionOptions: InferenceSession.SessionOptions =
+    runtime.name === 'wasm'
+      ? options
+      : {
+          ...options,
+          executionProviders: nativeProviders(options.executionProviders),
+          intraOpNumThreads: numThreads,
+          // One graph at a time: the intra-op pool is the parallelism we budget for.
+          interOpNumThreads: 1,
+        };
   let session: InferenceSession;
   try {
-    session = await runtime.module.InferenceSession.create(bytes, {
-      ...options,
-      executionProviders: nativeProviders(options.executionProviders),
-      intraOpNumThreads: numThreads,
-      // One graph at a time: the intra-op pool is the parallelism we budget for.
-      interOpNumThreads: 1,
-    });
+    session = await runtime.module.InferenceSession.create(bytes, sessionOptions);
   } catch (err) {
-    throw new OrtRuntimeError(file, 'create-session', 'native', reasonOf(err));
+    throw new OrtRuntimeError(file, 'create-session', runtime.name, reasonOf(err));
   }
+  wrapRun(session, file, runtime.name);
+  return session;
+}
+
+/** Makes `session.run` throw OrtRuntimeError (file, stage 'run', runtime) for any failure. */
+export function wrapRun(
+  session: InferenceSession,
+  file: string,
+  runtime: OrtHostRuntime['name'],
+): void {
   const run = session.run.bind(session) as (...args: unknown[]) => ReturnType<typeof session.run>;
   // Wrapped in place (not a proxy object) so the session keeps its class and metadata getters.
   session.run = (async (...args: unknown[]) => {
     try {
       return await run(...args);
     } catch (err) {
-      throw new OrtRuntimeError(file, 'run', 'native', reasonOf(err));
+      if (err instanceof OrtRuntimeError) throw err;
+      throw new OrtRuntimeError(file, 'run', runtime, reasonOf(err));
     }
   }) as typeof session.run;
-  return session;
 }

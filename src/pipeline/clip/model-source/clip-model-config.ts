@@ -4,6 +4,7 @@
  */
 import { CLIP_PREPROCESS_DEFAULTS, CLIP_TOKENIZER_DEFAULTS } from '../../defaults';
 import { ModelError } from '../../errors';
+import { describeJsonValue, parseJsonBytes } from '../../io/safe-json';
 import { parseClosedVocabulary, type ClosedVocabularySpec } from '../tokenizer/closed-vocabulary';
 
 export interface ClipModelConfig {
@@ -23,19 +24,18 @@ export interface ClipModelConfig {
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8').decode(bytes));
-  } catch (err) {
-    throw new ModelError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  // Size- and depth-limited; a syntax error is a ParseError with line and column.
+  const value = parseJsonBytes(bytes, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new ModelError(`${file}: expected a JSON object`);
   return value as Record<string, unknown>;
 }
 
-const isPositiveInt = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v > 0;
+/** Dimensions and sizes far above any real CLIP (ViT-bigG: D = 1280, 49,408 tokens, 77 context). */
+const MAX_CONFIG_SIZE = 1 << 20;
+
+const isPositiveInt = (v: unknown, max = MAX_CONFIG_SIZE): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= max;
 
 export interface ParsedConfig {
   projectionDim?: number;
@@ -54,17 +54,17 @@ export function parseModelConfig(bytes: Uint8Array, file: string): ParsedConfig 
   const dim = json.projection_dim;
   if (dim !== undefined && !isPositiveInt(dim))
     throw new ModelError(
-      `${file}: projection_dim ${JSON.stringify(dim)} is not a positive integer`,
+      `${file}: projection_dim ${describeJsonValue(dim)} is not a positive integer up to ${MAX_CONFIG_SIZE}`,
     );
   const ctx = text.max_position_embeddings ?? CLIP_TOKENIZER_DEFAULTS.contextLength;
   if (!isPositiveInt(ctx) || ctx < 2)
     throw new ModelError(
-      `${file}: text_config.max_position_embeddings ${JSON.stringify(ctx)} is not a context length`,
+      `${file}: text_config.max_position_embeddings ${describeJsonValue(ctx)} is not a context length`,
     );
   const vocab = text.vocab_size;
-  if (vocab !== undefined && !isPositiveInt(vocab))
+  if (vocab !== undefined && !isPositiveInt(vocab, CLIP_TOKENIZER_DEFAULTS.maxTokenId + 1))
     throw new ModelError(
-      `${file}: text_config.vocab_size ${JSON.stringify(vocab)} is not a positive integer`,
+      `${file}: text_config.vocab_size ${describeJsonValue(vocab)} is not a positive integer up to ${CLIP_TOKENIZER_DEFAULTS.maxTokenId + 1}`,
     );
   const closed = parseClosedVocabulary(json.closed_vocabulary, file);
   const vision = (
@@ -91,6 +91,13 @@ function sizeOf(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A short numeric vector is shown as is (the useful case); anything else bounded. */
+function describeVector(v: unknown): string {
+  return Array.isArray(v) && v.length <= 8 && v.every((x) => typeof x === 'number')
+    ? `[${v.join(',')}]`
+    : describeJsonValue(v);
+}
+
 function sameVector(a: unknown, b: readonly number[]): boolean {
   return (
     Array.isArray(a) &&
@@ -105,12 +112,12 @@ export function checkPreprocessorConfig(bytes: Uint8Array, file: string): void {
   const { imageSize, mean, std } = CLIP_PREPROCESS_DEFAULTS;
   if (json.image_mean !== undefined && !sameVector(json.image_mean, mean)) {
     throw new ModelError(
-      `${file}: image_mean ${JSON.stringify(json.image_mean)} is not CLIP's [${mean.join(', ')}], which this pipeline applies`,
+      `${file}: image_mean ${describeVector(json.image_mean)} is not CLIP's [${mean.join(', ')}], which this pipeline applies`,
     );
   }
   if (json.image_std !== undefined && !sameVector(json.image_std, std)) {
     throw new ModelError(
-      `${file}: image_std ${JSON.stringify(json.image_std)} is not CLIP's [${std.join(', ')}], which this pipeline applies`,
+      `${file}: image_std ${describeVector(json.image_std)} is not CLIP's [${std.join(', ')}], which this pipeline applies`,
     );
   }
   for (const key of ['crop_size', 'size'] as const) {
@@ -118,7 +125,7 @@ export function checkPreprocessorConfig(bytes: Uint8Array, file: string): void {
     const side = sizeOf(json[key]);
     if (side !== imageSize)
       throw new ModelError(
-        `${file}: ${key} ${JSON.stringify(json[key])} is not ${imageSize}x${imageSize}`,
+        `${file}: ${key} ${describeJsonValue(json[key])} is not ${imageSize}x${imageSize}`,
       );
   }
 }

@@ -17,6 +17,7 @@
  * (normaliseClipText: NFC, HTML unescape, whitespace collapse, lower case), so "RED!" is "red"
  * and "Chair," is "chair".
  */
+import { describeJsonValue } from '../../io/safe-json';
 import { ModelError } from '../../errors';
 import { CLIP_WORD_PATTERN, normaliseClipText } from './clean';
 
@@ -91,7 +92,8 @@ export function parseClosedVocabulary(
           : undefined;
       if (word === undefined || !LETTERS.test(word))
         throw new ModelError(
-          `${where}.${key}[${i}] ${JSON.stringify(item)?.slice(0, 40)} is not a single word of letters`,
+          // Never stringify a non-string: a nested value could be arbitrarily deep.
+          `${where}.${key}[${i}] ${typeof item === 'string' ? JSON.stringify(item.slice(0, 40)) : describeJsonValue(item)} is not a single word of letters`,
         );
       return word;
     });

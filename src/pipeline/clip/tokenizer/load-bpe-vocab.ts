@@ -1,4 +1,5 @@
 import { gunzipSync } from 'fflate';
+import { crc32 } from '../../io/checksums';
 import { ParseError } from '../../errors';
 import { byteSymbolsInVocabOrder } from './byte-unicode';
 import { END_OF_WORD, END_TOKEN, START_TOKEN, type BpeModelSpec } from './bpe-model';
@@ -38,11 +39,29 @@ function gunzip(bytes: Uint8Array, file: string): Uint8Array {
       `gzip stream is truncated or states an impossible size (${statedSize} bytes)`,
     );
   }
+  let out: Uint8Array;
   try {
-    return gunzipSync(bytes);
+    out = gunzipSync(bytes);
   } catch (err) {
     throw new ParseError({ file, byteOffset: 0 }, `not a valid gzip stream (${String(err)})`);
   }
+  // fflate checks neither the CRC-32 nor ISIZE of the trailer: a flipped bit inside the deflate
+  // body can decode to different merges without any error.
+  const statedCrc =
+    (bytes[n - 8] | (bytes[n - 7] << 8) | (bytes[n - 6] << 16) | (bytes[n - 5] << 24)) >>> 0;
+  if (out.length !== statedSize) {
+    throw new ParseError(
+      { file, byteOffset: n - 4 },
+      `gzip stream inflates to ${out.length} bytes but its trailer states ${statedSize}`,
+    );
+  }
+  if (crc32(out) !== statedCrc) {
+    throw new ParseError(
+      { file, byteOffset: n - 8 },
+      'gzip CRC-32 does not match the inflated data (the file is corrupt)',
+    );
+  }
+  return out;
 }
 
 /** Builds the BPE spec from the merges file, gzipped or plain text. */
@@ -78,6 +97,13 @@ export function parseClipBpeVocab(
     }
     return [parts[0], parts[1]];
   });
+  // Any one-line text would otherwise pass as a vocabulary that merges nothing.
+  if (merges.length === 0) {
+    throw new ParseError(
+      { file, line: 2 },
+      'no merges after the header line: not a BPE merges file',
+    );
+  }
 
   const byteSymbols = byteSymbolsInVocabOrder();
   const tokens = [

@@ -1,4 +1,6 @@
-import { ModelError, ParseError } from '../../errors';
+import { CLIP_TOKENIZER_DEFAULTS } from '../../defaults';
+import { ModelError } from '../../errors';
+import { describeJsonValue, parseJsonBytes } from '../../io/safe-json';
 import { END_OF_WORD, END_TOKEN, START_TOKEN, type BpeModelSpec } from './bpe-model';
 
 /**
@@ -13,6 +15,10 @@ interface AddedToken {
   id?: unknown;
   content?: unknown;
 }
+
+/** A token id the encoder's int64 input and our Int32 buffers can hold exactly. */
+const isTokenId = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= CLIP_TOKENIZER_DEFAULTS.maxTokenId;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,34 +49,30 @@ function findSpecialId(
   vocab: Map<string, number>,
 ): number | undefined {
   const token = added.find((t) => t.content === name);
-  if (token && typeof token.id === 'number') return token.id;
+  if (token && isTokenId(token.id)) return token.id;
   return vocab.get(name);
 }
 
 export function parseTokenizerJson(bytes: Uint8Array, file = 'tokenizer.json'): BpeModelSpec {
-  let root: unknown;
-  try {
-    root = JSON.parse(new TextDecoder('utf-8').decode(bytes));
-  } catch (err) {
-    throw new ParseError({ file, byteOffset: 0 }, `invalid JSON (${(err as Error).message})`);
-  }
+  // Size- and depth-limited; syntax errors are ParseErrors with the line and column.
+  const root = parseJsonBytes(bytes, file);
   if (!isRecord(root)) throw notClip(file, 'the top level is not an object');
   const model = root.model;
   if (!isRecord(model)) throw notClip(file, 'no "model" section');
   if (model.type !== undefined && model.type !== 'BPE') {
-    throw notClip(file, `model.type is ${JSON.stringify(model.type)}, expected "BPE"`);
+    throw notClip(file, `model.type is ${describeJsonValue(model.type)}, expected "BPE"`);
   }
   if (model.end_of_word_suffix !== END_OF_WORD) {
     throw notClip(
       file,
-      `model.end_of_word_suffix is ${JSON.stringify(model.end_of_word_suffix ?? null)}, expected "${END_OF_WORD}"`,
+      `model.end_of_word_suffix is ${describeJsonValue(model.end_of_word_suffix ?? null)}, expected "${END_OF_WORD}"`,
     );
   }
   const prefix = model.continuing_subword_prefix;
   if (prefix !== undefined && prefix !== null && prefix !== '') {
     throw notClip(
       file,
-      `model.continuing_subword_prefix ${JSON.stringify(prefix)} is not supported`,
+      `model.continuing_subword_prefix ${describeJsonValue(prefix)} is not supported`,
     );
   }
   if (!isRecord(model.vocab)) throw notClip(file, 'model.vocab is not a {token: id} object');
@@ -78,9 +80,9 @@ export function parseTokenizerJson(bytes: Uint8Array, file = 'tokenizer.json'): 
 
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(model.vocab)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+    if (!isTokenId(id)) {
       throw new ModelError(
-        `${file}: model.vocab[${JSON.stringify(token)}] = ${JSON.stringify(id)} is not a token id`,
+        `${file}: model.vocab[${JSON.stringify(token.slice(0, 40))}] = ${describeJsonValue(id)} is not a token id`,
       );
     }
     vocab.set(token, id);
@@ -88,15 +90,14 @@ export function parseTokenizerJson(bytes: Uint8Array, file = 'tokenizer.json'): 
   const merges = model.merges.map((m, i) => parseMerge(m, i, file));
 
   const added = Array.isArray(root.added_tokens) ? (root.added_tokens as AddedToken[]) : [];
-  for (const t of added) {
-    if (
-      isRecord(t) &&
-      typeof t.content === 'string' &&
-      typeof t.id === 'number' &&
-      !vocab.has(t.content)
-    ) {
-      vocab.set(t.content, t.id);
+  for (const [i, t] of added.entries()) {
+    if (!isRecord(t) || typeof t.content !== 'string') continue;
+    if (!isTokenId(t.id)) {
+      throw new ModelError(
+        `${file}: added_tokens[${i}].id = ${describeJsonValue(t.id)} is not a token id (0..${CLIP_TOKENIZER_DEFAULTS.maxTokenId})`,
+      );
     }
+    if (!vocab.has(t.content)) vocab.set(t.content, t.id);
   }
   const startId = findSpecialId(START_TOKEN, added, vocab);
   const endId = findSpecialId(END_TOKEN, added, vocab);
@@ -105,8 +106,11 @@ export function parseTokenizerJson(bytes: Uint8Array, file = 'tokenizer.json'): 
   }
   const padding = root.padding;
   const padId =
-    isRecord(padding) && typeof padding.pad_id === 'number' && Number.isInteger(padding.pad_id)
+    isRecord(padding) && padding.pad_id !== undefined && padding.pad_id !== null
       ? padding.pad_id
       : 0;
+  if (!isTokenId(padId)) {
+    throw new ModelError(`${file}: padding.pad_id = ${describeJsonValue(padId)} is not a token id`);
+  }
   return { vocab, merges, startId, endId, padId, source: file };
 }

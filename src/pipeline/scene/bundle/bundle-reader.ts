@@ -1,10 +1,11 @@
 /**
  * Reads a scene bundle (see manifest.ts). Frames stay lazy: pixels are decoded on demand.
  */
-import { unzlibSync } from 'fflate';
+import { checkPixels } from '../../budget/resource-budget';
 import { ParseError } from '../../errors';
 import { decodeColorImage, decodeDepthPng } from '../../image/decode';
 import type { FileSource } from '../../io/file-source';
+import { inflateZlibExact } from '../../io/inflate-checked';
 import { basename, dirname, joinPath } from '../../io/file-source';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import { parsePly, sourcePath } from '../readers/ply';
@@ -145,20 +146,16 @@ function bundleFrame(
   if (instancesPath) {
     frame.loadInstances = async () => {
       const file = display(instancesPath);
-      const expected = f.intrinsics.width * f.intrinsics.height;
-      let raw: Uint8Array;
-      try {
-        // One spare int: a stream that fills it is too long (and cannot balloon memory).
-        raw = unzlibSync(await source.read(at(instancesPath)), {
-          out: new Uint8Array(expected * 4 + 4),
-        });
-      } catch (err) {
-        if (err instanceof ParseError) throw err;
-        throw new ParseError(
-          { file, byteOffset: 0 },
-          `corrupt zlib data: ${(err as Error).message}`,
-        );
-      }
+      const { width, height } = f.intrinsics;
+      // The manifest was checked on open; the map's own allocation goes through the budget too.
+      checkPixels(width, height, { file }, 'instance map', 4);
+      const expected = width * height;
+      const raw = inflateZlibExact(
+        await source.read(at(instancesPath)),
+        expected * 4,
+        { file, byteOffset: 0 },
+        'instance map',
+      );
       if (raw.length !== expected * 4) {
         throw new ParseError(
           { file },

@@ -5,6 +5,7 @@
  * `frames/NNNNNN.instances.bin` (int32 LE per pixel, zlib) and `objects/NNNNNN.points.bin`
  * (uint32 LE point ids). Everything in the Scene model round-trips exactly.
  */
+import { checkFrameCount, checkPixels, checkPointCount } from '../../budget/resource-budget';
 import { ParseError } from '../../errors';
 import type { Aabb, Intrinsics, SceneFormat } from '../types';
 
@@ -88,7 +89,7 @@ export function validateManifest(json: unknown, file: string): BundleManifest {
   };
   const intrinsics = (v: unknown, path: string): Intrinsics => {
     const o = obj(v, path);
-    return {
+    const k = {
       fx: num(o.fx, `${path}.fx`),
       fy: num(o.fy, `${path}.fy`),
       cx: num(o.cx, `${path}.cx`),
@@ -96,6 +97,9 @@ export function validateManifest(json: unknown, file: string): BundleManifest {
       width: int(o.width, `${path}.width`, 1),
       height: int(o.height, `${path}.height`, 1),
     };
+    // Images and instance maps are sized from these: refuse absurd sizes before any frame loads.
+    checkPixels(k.width, k.height, { file }, path, 4);
+    return k;
   };
 
   const root = obj(json, 'manifest');
@@ -126,8 +130,11 @@ export function validateManifest(json: unknown, file: string): BundleManifest {
       file: relPath(c.file, 'cloud.file'),
       pointCount: int(c.pointCount, 'cloud.pointCount'),
     };
+    checkPointCount(manifest.cloud.pointCount, { file }, 'cloud.pointCount');
   }
-  manifest.frames = arr(root.frames ?? [], 'frames').map((v, i) => {
+  const frameList = arr(root.frames ?? [], 'frames');
+  checkFrameCount(frameList.length, { file }, 'frames');
+  manifest.frames = frameList.map((v, i) => {
     const p = `frames[${i}]`;
     const f = obj(v, p);
     const pose = arr(f.cameraToWorld, `${p}.cameraToWorld`);

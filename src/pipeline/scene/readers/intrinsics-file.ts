@@ -6,6 +6,7 @@
  * Neither holds distortion; the image size comes from the JSON or from the images.
  */
 import { ParseError } from '../../errors';
+import { parseJsonText } from '../../io/safe-json';
 import type { Intrinsics } from '../types';
 import { parseMatrixText } from './text-matrix';
 import { validateIntrinsics } from './rgbd-frame';
@@ -26,12 +27,7 @@ export function parseIntrinsicsMatrixText(
 }
 
 export function parseOpen3dIntrinsicsJson(text: string, file: string): Intrinsics {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ParseError({ file }, `invalid JSON: ${(err as Error).message}`);
-  }
+  const json = parseJsonText(text, file);
   const o = json as { width?: unknown; height?: unknown; intrinsic_matrix?: unknown };
   const m = o?.intrinsic_matrix;
   if (

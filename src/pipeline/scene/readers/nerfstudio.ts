@@ -9,10 +9,12 @@
  * ours has centres at integers, so cx and cy shift by −0.5. Without fl_x, `camera_angle_x`
  * (instant-ngp) gives fx = w / (2·tan(angle/2)); cx, cy default to the image centre.
  */
+import { checkFrameCount } from '../../budget/resource-budget';
 import { ParseError, throwIfAborted } from '../../errors';
 import { openGlToOpenCvCamera } from '../../geometry/mat4';
 import type { FileSource } from '../../io/file-source';
-import { basename, dirname, joinPath, readText } from '../../io/file-source';
+import { basename, dirname, joinPath } from '../../io/file-source';
+import { parseJsonBytes } from '../../io/safe-json';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import type { Intrinsics, RgbdFrame, Scene } from '../types';
 import {
@@ -81,15 +83,12 @@ async function read(
   const jsonPath = findTransforms(paths)!;
   const file = displayPath(source, jsonPath);
   const root = dirname(jsonPath);
-  let json: Json;
-  try {
-    json = JSON.parse(await readText(source, jsonPath)) as Json;
-  } catch (err) {
-    throw new ParseError({ file }, `invalid JSON: ${(err as Error).message}`);
-  }
+  // Size- and depth-limited; syntax errors carry the line and column.
+  const json = parseJsonBytes(await source.read(jsonPath), file) as Json;
   if (typeof json !== 'object' || json === null || !Array.isArray(json.frames)) {
     throw new ParseError({ file }, 'expected an object with a "frames" array');
   }
+  checkFrameCount(json.frames.length, { file }, 'frames');
   const cameraModel = json.camera_model;
   if (typeof cameraModel === 'string' && cameraModel !== 'OPENCV' && cameraModel !== 'PINHOLE') {
     warn(`camera_model ${cameraModel.slice(0, 40)} treated as a pinhole camera`);

@@ -5,7 +5,8 @@
  * faces (`vertex_indices` / `vertex_index`, fan-triangulated); other vertex properties are kept
  * as extra columns and other elements are skipped.
  */
-import { ParseError, throwIfAborted } from '../../errors';
+import { checkPointCount } from '../../budget/resource-budget';
+import { ParseError, throwIfAborted, type FileLocation } from '../../errors';
 import type { FileSource } from '../../io/file-source';
 import { basename } from '../../io/file-source';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
@@ -19,7 +20,14 @@ import {
   type ElementRouting,
   type ListSink,
 } from './ply-body';
-import { parsePlyHeader, type PlyElement, type PlyHeader, type PlyScalarType } from './ply-header';
+import {
+  fixedRowSize,
+  parsePlyHeader,
+  type PlyElement,
+  type PlyHeader,
+  type PlyScalarType,
+} from './ply-header';
+import { isGaussianSplatHeader, parseGaussianSplatPly } from './gaussian-splat';
 
 /** Grey used when a PLY has no vertex colours. */
 export const PLY_DEFAULT_GREY = 180;
@@ -71,7 +79,7 @@ export function parsePly(
       throw new ParseError({ file, line: 1 }, `PLY vertex element has no "${axis}" property`);
     }
   }
-  const n = vertexEl.count;
+  const n = checkPointCount(vertexEl.count, { file, byteOffset: 0 }, 'PLY vertex count');
 
   const cloud: PointCloud = { positions: new Float32Array(n * 3), colors: new Uint8Array(0) };
   const extraVertexProperties: ParsedPly['extraVertexProperties'] = {};
@@ -138,7 +146,47 @@ export function parsePly(
   }
   const floatScale = floatMax > 1 ? 1 : 255;
   for (const fix of colorFixups) convertColorChannel(fix, cloud.colors, floatScale);
+  requireFiniteVertices(cloud.positions, 'position', bytes, header, vertexEl, file);
+  if (cloud.normals) requireFiniteVertices(cloud.normals, 'normal', bytes, header, vertexEl, file);
   return { header, cloud, hasColors, extraVertexProperties, skippedElements };
+}
+
+/** Where vertex `row` is in the file: its line (ascii) or byte offset, when that is knowable. */
+function vertexLocation(
+  bytes: Uint8Array,
+  header: PlyHeader,
+  vertexEl: PlyElement,
+  row: number,
+  file: string,
+): FileLocation {
+  const first = header.elements.find((e) => e.count > 0 && e.properties.length > 0);
+  if (first !== vertexEl) return { file };
+  if (header.format === 'ascii') {
+    let headerLines = 0;
+    for (let i = 0; i < header.bodyOffset; i++) if (bytes[i] === 0x0a) headerLines++;
+    return { file, line: headerLines + row + 1 };
+  }
+  const size = fixedRowSize(vertexEl);
+  return { file, byteOffset: header.bodyOffset + (size === undefined ? 0 : row * size) };
+}
+
+/** NaN/±Inf positions or normals poison boxes, voxels and fusion: refused with the vertex. */
+function requireFiniteVertices(
+  values: Float32Array,
+  what: string,
+  bytes: Uint8Array,
+  header: PlyHeader,
+  vertexEl: PlyElement,
+  file: string,
+): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    const row = Math.floor(i / 3);
+    throw new ParseError(
+      vertexLocation(bytes, header, vertexEl, row, file),
+      `vertex ${row} has a non-finite ${what} (${values[i]})`,
+    );
+  }
 }
 
 function convertColorChannel(
@@ -223,7 +271,18 @@ export const plyReader: SceneReader = {
     };
     const path = plys[0];
     if (plys.length > 1) warn(`${plys.length} PLY files found; reading ${path}`);
-    const parsed = parsePly(await source.read(path), sourcePath(source, path), options);
+    const bytes = await source.read(path);
+    const file = sourcePath(source, path);
+    if (isGaussianSplatHeader(parsePlyHeader(bytes, file))) {
+      const splats = parseGaussianSplatPly(bytes, file);
+      if (splats.kept < splats.total) {
+        const dropped = splats.total - splats.kept;
+        warn(`${dropped} of ${splats.total} splats below the opacity threshold dropped`);
+      }
+      const name = basename(path).replace(/\.ply$/i, '');
+      return { name, format: 'gaussian-splat', cloud: splats.cloud, frames: [], warnings };
+    }
+    const parsed = parsePly(bytes, file, options);
     if (!parsed.hasColors) warn(`${path} has no vertex colours; shown in grey`);
     return {
       name: basename(path).replace(/\.ply$/i, ''),

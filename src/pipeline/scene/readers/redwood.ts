@@ -93,6 +93,7 @@ export function parseTrajectoryLog(text: string, file: string): LogEntry[] {
     throw new ParseError({ file, line }, `incomplete entry: ${lines.length % 5} of 5 lines`);
   }
   const out: LogEntry[] = [];
+  const seenAt = new Map<number, number>();
   for (let i = 0; i < lines.length; i += 5) {
     const header = lines[i];
     if (header.values.length !== 3 || !header.values.every(Number.isInteger)) {
@@ -110,7 +111,17 @@ export function parseTrajectoryLog(text: string, file: string): LogEntry[] {
       pose.set(row.values, r * 4);
     }
     checkPose(pose, file, lines[i + 1].line);
-    out.push({ frameIndex: header.values[0], line: header.line, pose });
+    // Two poses for one frame would silently reuse one image for both.
+    const frameIndex = header.values[0];
+    const earlier = seenAt.get(frameIndex);
+    if (earlier !== undefined) {
+      throw new ParseError(
+        { file, line: header.line },
+        `frame ${frameIndex} already has a pose (entry at line ${earlier})`,
+      );
+    }
+    seenAt.set(frameIndex, header.line);
+    out.push({ frameIndex, line: header.line, pose });
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * Shared plumbing for readers of RGB-D folders (7-Scenes, Redwood, TUM, nerfstudio): lazy frames
  * over a FileSource, pose checks, intrinsics files and image-size probing.
  */
+import { checkPixels } from '../../budget/resource-budget';
 import { ParseError, UnsupportedError } from '../../errors';
 import type { FileSource } from '../../io/file-source';
 import { decodeColorImage, decodeDepthPng } from '../../image/decode';
@@ -106,12 +107,7 @@ export async function probeImageSize(
   const head = await source.readRange(path, 0, IMAGE_HEADER_PROBE_BYTES);
   const file = displayPath(source, path);
   const size = readImageSize(head, file);
-  if (size.width <= 0 || size.height <= 0) {
-    throw new ParseError(
-      { file, byteOffset: 0 },
-      `invalid image size ${size.width}x${size.height}`,
-    );
-  }
+  checkPixels(size.width, size.height, { file, byteOffset: 0 }, 'image', 4);
   return size;
 }
 
@@ -130,6 +126,8 @@ export function validateIntrinsics(k: Intrinsics, file: string, line?: number): 
       `invalid intrinsics fx=${k.fx} fy=${k.fy} cx=${k.cx} cy=${k.cy} size ${k.width}x${k.height}`,
     );
   }
+  // Every frame buffer of the scene is sized from these: the shared pixel budget, up front.
+  checkPixels(k.width, k.height, { file, line }, 'image size', 4);
   return k;
 }
 

@@ -12,7 +12,7 @@
 import { ParseError } from '../../errors';
 import type { FileSource } from '../../io/file-source';
 import { basename, dirname } from '../../io/file-source';
-import { parseJsonBytes } from '../bundle/json';
+import { describeJsonValue, parseJsonBytes } from '../../io/safe-json';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import type { GtObject, Mat4, PointCloud, RgbdFrame, Scene } from '../types';
 import { parsePly, sourcePath } from './ply';
@@ -85,6 +85,24 @@ export function parseAxisAlignment(text: string, file: string): Mat4 | undefined
   return undefined;
 }
 
+/**
+ * An absurd axisAlignment (1.79e308) is finite itself but sends every point to ±Infinity: refused,
+ * naming the line, instead of boxes and voxels of Infinity.
+ */
+function requireFiniteAfterAlignment(cloud: PointCloud, file: string, line?: number): void {
+  for (const values of [cloud.positions, cloud.normals]) {
+    if (!values) continue;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        throw new ParseError(
+          { file, line },
+          `axisAlignment maps vertex ${Math.floor(i / 3)} to a non-finite ${values === cloud.positions ? 'position' : 'normal'}`,
+        );
+      }
+    }
+  }
+}
+
 /** Applies a row-major 4x4 to positions (affine) and normals (linear part), in place. */
 export function transformCloud(cloud: PointCloud, m: Mat4): void {
   const p = cloud.positions;
@@ -127,7 +145,7 @@ function readSegIndices(json: unknown, file: string, vertexCount: number): Int32
     if (!Number.isInteger(v) || v < -1 || v > 0x7fffffff) {
       throw new ParseError(
         { file },
-        `segIndices[${i}]: expected a segment id, got ${JSON.stringify(v)}`,
+        `segIndices[${i}]: expected a segment id, got ${describeJsonValue(v)}`,
       );
     }
     out[i] = v;
@@ -150,12 +168,23 @@ function readSegGroups(json: unknown, file: string): SegGroup[] {
     if (typeof o !== 'object' || o === null)
       throw new ParseError({ file }, `${where}: expected an object`);
     const objectId = o.objectId ?? o.id;
-    if (!Number.isInteger(objectId) || (objectId as number) < 0) {
-      throw new ParseError({ file }, `${where}.objectId: expected an integer ≥ 0`);
+    // Instance ids are int32 per point: a larger id would wrap onto another object's id.
+    if (
+      !Number.isInteger(objectId) ||
+      (objectId as number) < 0 ||
+      (objectId as number) > 0x7fffffff
+    ) {
+      throw new ParseError(
+        { file },
+        `${where}.objectId: expected an integer in 0..2147483647, got ${describeJsonValue(objectId)}`,
+      );
     }
     if (typeof o.label !== 'string')
       throw new ParseError({ file }, `${where}.label: expected a string`);
-    if (!Array.isArray(o.segments) || !o.segments.every(Number.isInteger)) {
+    if (
+      !Array.isArray(o.segments) ||
+      !o.segments.every((s) => Number.isInteger(s) && s >= -1 && s <= 0x7fffffff)
+    ) {
       throw new ParseError({ file }, `${where}.segments: expected an array of integers`);
     }
     return { objectId: objectId as number, label: o.label, segments: o.segments as number[] };
@@ -238,9 +267,12 @@ export async function readScanNetScene(
   const display = (p: string) => sourcePath(source, p);
 
   let alignment: Mat4 | undefined;
+  let alignmentLine: number | undefined;
   if (files.meta) {
     const text = new TextDecoder('utf-8').decode(await source.read(files.meta));
     alignment = parseAxisAlignment(text, display(files.meta));
+    const at = text.search(/^\s*axisAlignment\s*=/m);
+    if (at >= 0) alignmentLine = text.slice(0, at).split('\n').length;
   }
   if (!alignment) warn(`${name}: no axisAlignment found; the scan is used as captured`);
 
@@ -249,7 +281,10 @@ export async function readScanNetScene(
   if (files.cloud) {
     cloud = parsePly(await source.read(files.cloud), display(files.cloud), options).cloud;
     const n = cloud.positions.length / 3;
-    if (alignment) transformCloud(cloud, alignment);
+    if (alignment) {
+      transformCloud(cloud, alignment);
+      requireFiniteAfterAlignment(cloud, display(files.meta!), alignmentLine);
+    }
     if (files.labels) {
       const labels = parsePly(
         await source.read(files.labels),

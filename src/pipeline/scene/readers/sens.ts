@@ -15,11 +15,12 @@
  *   uint64 colour size · uint64 depth size · colour bytes · depth bytes.
  * Frames whose pose is invalid (ScanNet writes -inf) are skipped with a warning.
  */
-import { unzlibSync } from 'fflate';
-import { ParseError, UnsupportedError, throwIfAborted } from '../../errors';
+import { checkFrameCount, checkPixels } from '../../budget/resource-budget';
+import { BudgetError, ParseError, UnsupportedError, throwIfAborted } from '../../errors';
 import { decodeColorImage } from '../../image/decode';
 import { multiply } from '../../geometry/mat4';
 import { BinaryReader } from '../../io/binary-reader';
+import { inflateZlibExact } from '../../io/inflate-checked';
 import type { FileSource } from '../../io/file-source';
 import { basename } from '../../io/file-source';
 import { progressTracker, type ProgressCallback } from '../../progress';
@@ -41,8 +42,6 @@ export const SENS_FRAME_HEADER_BYTES = 64 + 4 * 8;
 export const SENS_IMU_FRAME_BYTES = 5 * 24 + 8;
 /** Longest sensor name we accept; real ones are a few dozen bytes. */
 const MAX_SENSOR_NAME_BYTES = 1 << 16;
-/** Largest image side we accept from a header. */
-const MAX_IMAGE_SIDE = 16384;
 
 export interface SensHeader {
   version: number;
@@ -150,19 +149,14 @@ export async function readSensHeader(source: FileSource, path: string): Promise<
   if (depthCompression < -1 || depthCompression > 2) {
     throw r.error(`unknown depth compression type ${depthCompression}`, r.offset - 4);
   }
-  const sizeAt = r.offset;
+  const sizeAtFile = r.fileOffset;
   const colorWidth = r.u32('colour width');
   const colorHeight = r.u32('colour height');
   const depthWidth = r.u32('depth width');
   const depthHeight = r.u32('depth height');
-  for (const side of [colorWidth, colorHeight, depthWidth, depthHeight]) {
-    if (side < 1 || side > MAX_IMAGE_SIDE) {
-      throw r.error(
-        `image size ${colorWidth}x${colorHeight} / depth ${depthWidth}x${depthHeight} is absurd`,
-        sizeAt,
-      );
-    }
-  }
+  // Checked against the shared pixel budget before any frame buffer is sized from them.
+  checkPixels(colorWidth, colorHeight, { file, byteOffset: sizeAtFile }, 'colour image', 4);
+  checkPixels(depthWidth, depthHeight, { file, byteOffset: sizeAtFile + 8 }, 'depth image', 2);
   const shiftAt = r.offset;
   const depthShift = r.f32('depth shift');
   if (!(depthShift > 0) || !Number.isFinite(depthShift)) {
@@ -177,6 +171,8 @@ export async function readSensHeader(source: FileSource, path: string): Promise<
       countAt,
     );
   }
+  // Plausible for the file, but each frame costs memory in the index: the shared frame budget.
+  checkFrameCount(frameCount, { file, byteOffset: framesOffset - 8 });
   return {
     version,
     sensorName,
@@ -279,6 +275,7 @@ export function intrinsicsFromMatrix(m: Float64Array, width: number, height: num
 }
 
 function rethrowAt(err: unknown, file: string, offset: number, what: string): never {
+  if (err instanceof BudgetError) throw err;
   if (err instanceof ParseError) {
     throw new ParseError(
       { file, byteOffset: offset + (err.location.byteOffset ?? 0) },
@@ -362,12 +359,8 @@ export async function loadSensDepth(
     type === SENS_DEPTH_COMPRESSION.raw_ushort ||
     (type === SENS_DEPTH_COMPRESSION.unknown && entry.depthSize === expected);
   if (!isRaw) {
-    try {
-      // One spare sample: a stream that fills it is too long (and cannot balloon memory).
-      raw = unzlibSync(r.bytes, { out: new Uint8Array(expected + 2) });
-    } catch (err) {
-      rethrowAt(err, file, entry.depthOffset, `${what}: corrupt zlib data`);
-    }
+    // Size, deflate ratio and Adler-32 checked; offsets are within the file.
+    raw = inflateZlibExact(r.bytes, expected, { file, byteOffset: entry.depthOffset }, what);
   } else {
     raw = r.bytes;
   }

@@ -31,6 +31,8 @@ export function tinyTextModel(
     dim?: number;
     vocab?: number;
     seq?: number | string;
+    /** Every output value NaN (0/0), as a numerically broken export gives. */
+    nan?: boolean;
   } = {},
 ): Uint8Array {
   const dim = o.dim ?? 64;
@@ -46,12 +48,17 @@ export function tinyTextModel(
     Array.from({ length: vocab * dim }, (_, i) => (i % 3) - 1),
   );
   const rows = g.node('Gather', [table, ids], { axis: { int: 0 } });
-  const summed = g.node(
+  const name = o.outputName ?? 'text_embeds';
+  let summed = g.node(
     'ReduceSum',
     [rows, g.int64s('axes', [1], [1])],
     { keepdims: { int: 0 } },
-    o.outputName ?? 'text_embeds',
+    o.nan ? undefined : name,
   );
+  if (o.nan) {
+    const zero = g.node('Sub', [summed, summed]);
+    summed = g.node('Div', [zero, zero], {}, name);
+  }
   g.output(summed, 'float', ['batch_size', dim]);
   return g.encode();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MissingFileError, ParseError } from '../../../../src/pipeline/errors';
+import { BudgetError, MissingFileError, ParseError } from '../../../../src/pipeline/errors';
 import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source';
 import { bundleReader, readSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-reader';
 import { writeSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-writer';
@@ -187,5 +187,40 @@ describe('scene bundle', () => {
     await expect(readSceneBundle(new MemoryFileSource(files, 'b'))).rejects.toThrow(
       /b\/cloud\.ply: file not found/,
     );
+  });
+
+  it('refuses manifest image sizes above the pixel budget before any map is allocated', async () => {
+    const files = await writeSceneBundle(syntheticScene(1));
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('scene.json')));
+    manifest.frames[0].intrinsics.width = 30000;
+    manifest.frames[0].intrinsics.height = 30000;
+    files.set('scene.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    const err = await readSceneBundle(new MemoryFileSource(files, 'b')).catch((e) => e);
+    expect(err).toBeInstanceOf(BudgetError);
+    expect(err.message).toMatch(/^b\/scene\.json: frames\[0\]\.intrinsics 30000x30000/);
+  });
+
+  it('refuses an instance map whose zlib checksum is wrong', async () => {
+    const files = await writeSceneBundle(syntheticScene(1));
+    const map = files.get('frames/000000.instances.bin')!.slice();
+    map[map.length - 2] ^= 0x10;
+    files.set('frames/000000.instances.bin', map);
+    const scene = await readSceneBundle(new MemoryFileSource(files, 'b'));
+    await expect(scene.frames[0].loadInstances!()).rejects.toThrow(
+      new RegExp(
+        `instances\\.bin at byte ${map.length - 4}: instance map: corrupt zlib data: Adler-32`,
+      ),
+    );
+  });
+
+  it('turns deeply nested or broken manifests into ParseErrors with line and column', async () => {
+    const files = await writeSceneBundle(syntheticScene(1));
+    files.set('scene.json', new TextEncoder().encode('{"a":' + '['.repeat(100_000)));
+    const deep = await readSceneBundle(new MemoryFileSource(files, 'b')).catch((e) => e);
+    expect(deep).toBeInstanceOf(ParseError);
+    expect(deep.message).toMatch(/b\/scene\.json line 1 column \d+: invalid JSON: nesting deeper/);
+    files.set('scene.json', new TextEncoder().encode('{\n"format": "x",\n"name": nope}'));
+    const broken = await readSceneBundle(new MemoryFileSource(files, 'b')).catch((e) => e);
+    expect(broken.location).toEqual({ file: 'b/scene.json', line: 3, column: 9 });
   });
 });

@@ -5,7 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MissingFileError, ParseError, UnsupportedError } from '../../../../src/pipeline/errors';
+import {
+  BudgetError,
+  MissingFileError,
+  ParseError,
+  UnsupportedError,
+} from '../../../../src/pipeline/errors';
 import type { FileSource } from '../../../../src/pipeline/io/file-source';
 import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source';
 import { readSceneBundle } from '../../../../src/pipeline/scene/bundle/bundle-reader';
@@ -112,6 +117,12 @@ function expectTyped(err: unknown, file: string, needsLocation: boolean): void {
   }
   if (err instanceof UnsupportedError || err instanceof MissingFileError) {
     expect(err.message).toContain(file);
+    return;
+  }
+  // A mutated size above the resource budget: refused before allocating, naming the file.
+  if (err instanceof BudgetError) {
+    expect(err.message).toContain(file);
+    expect(err.location?.file).toContain(file);
     return;
   }
   throw err;

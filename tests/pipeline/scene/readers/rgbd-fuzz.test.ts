@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MemoryFileSource } from '../../../../src/pipeline/io/memory-file-source';
 import { openScene } from '../../../../src/pipeline/scene/open-scene';
-import { MissingFileError, ParseError, UnsupportedError } from '../../../../src/pipeline/errors';
+import {
+  BudgetError,
+  MissingFileError,
+  ParseError,
+  UnsupportedError,
+} from '../../../../src/pipeline/errors';
 import { nerfstudioFiles, redwoodFiles, sevenScenesFiles, tumFiles } from '../rgbd-folders';
 
 const TOKENS = [
@@ -87,7 +92,10 @@ function mutate(
 
 function isOurError(err: unknown): boolean {
   return (
-    err instanceof ParseError || err instanceof MissingFileError || err instanceof UnsupportedError
+    err instanceof ParseError ||
+    err instanceof MissingFileError ||
+    err instanceof UnsupportedError ||
+    err instanceof BudgetError
   );
 }
 
