@@ -66,7 +66,7 @@ describe('layoutLabels', () => {
 
   it('never overlaps over random scenes of 30 labels', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let overlaps = 0;
     let shown = 0;
     for (let trial = 0; trial < 50; trial++) {

@@ -60,7 +60,8 @@ describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restore
       expect(a.top).toBeGreaterThanOrEqual(canvas.top - 0.5);
       expect(a.right).toBeLessThanOrEqual(canvas.right + 0.5);
       expect(a.bottom).toBeLessThanOrEqual(canvas.bottom + 0.5);
-      for (const b of labels.slice(0, i)) expect(overlaps(a, b), JSON.stringify([a, b])).toBe(false);
+      for (const b of labels.slice(0, i))
+        expect(overlaps(a, b), JSON.stringify([a, b])).toBe(false);
     }
     expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
@@ -83,9 +84,9 @@ describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restore
     const { page } = session.browser;
     await openDemo(page, `${session.preview.url}#scene=files:my-scan&q=red`);
     const errors = (await snapshot(page)).errors;
-    expect(errors.some((e) => e.includes('files:my-scan') && e.includes('open the scan folder'))).toBe(
-      true,
-    );
+    expect(
+      errors.some((e) => e.includes('files:my-scan') && e.includes('open the scan folder')),
+    ).toBe(true);
   });
 
   it('restores cached features and the last query after a reload, without Extract', async () => {
@@ -122,7 +123,9 @@ describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restore
     await page.waitForFunction(
       () => document.querySelectorAll('.box-labels [data-testid="box-label-query"]').length > 0,
     );
-    const labels = await page.locator('.box-labels [data-testid="box-label-query"]').allInnerTexts();
+    const labels = await page
+      .locator('.box-labels [data-testid="box-label-query"]')
+      .allInnerTexts();
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.every((l) => !l.includes('<loc'))).toBe(true);
     expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
