@@ -95,7 +95,8 @@ export function writeTorchFile(value: PyValue, archiveName = 'archive'): Uint8Ar
   });
   files[`${archiveName}/byteorder`] = new TextEncoder().encode('little');
   files[`${archiveName}/version`] = new TextEncoder().encode(`${TORCH_ZIP_VERSION}\n`);
-  return zipSync(files, { level: 0 });
+  // A fixed time stamp: the same tensors always give the same bytes (batch runs compare outputs).
+  return zipSync(files, { level: 0, mtime: new Date('1980-01-01T00:00:00Z') });
 }
 
 export type { TorchDtype };
