@@ -3,7 +3,7 @@ import { writePly } from '../../../src/pipeline/scene/readers/ply-writer';
 import { scannetReader } from '../../../src/pipeline/scene/readers/scannet';
 import type { FileMap, FuzzTarget } from '../types';
 import { checkScene, isText, loadScene, source, utf8 } from './checks';
-import { smallCloud } from './ply';
+import { smallCloud } from '../../pipeline/scene/readers/fuzz-seeds';
 
 function scannetFolder(): FileMap {
   const cloud = smallCloud();

@@ -19,8 +19,8 @@ import { parsePly } from '../../../../src/pipeline/scene/readers/ply';
 import { writePly } from '../../../../src/pipeline/scene/readers/ply-writer';
 import { scannetReader } from '../../../../src/pipeline/scene/readers/scannet';
 import { readSensFrames } from '../../../../src/pipeline/scene/readers/sens';
-import { sensIntrinsicMatrix, writeSens } from '../../../../src/pipeline/scene/readers/sens-writer';
 import type { Scene } from '../../../../src/pipeline/scene/types';
+import { bundleSeedScene, sensSeeds, smallCloud } from './fuzz-seeds';
 
 const RUNS = 1000;
 
@@ -155,17 +155,6 @@ async function loadAll(scene: Scene): Promise<void> {
   }
 }
 
-function smallCloud() {
-  const n = 40;
-  return {
-    positions: new Float32Array(n * 3).map((_, i) => i * 0.1),
-    colors: new Uint8Array(n * 3).map((_, i) => i),
-    normals: new Float32Array(n * 3).fill(0.5),
-    semanticIds: new Int32Array(n).map((_, i) => i % 4),
-    faces: Uint32Array.from([0, 1, 2, 2, 3, 4, 5, 6, 7]),
-  };
-}
-
 describe('reader fuzzing', () => {
   for (const format of ['binary_little_endian', 'binary_big_endian', 'ascii'] as const) {
     it(`PLY ${format}: ${RUNS} mutated files`, () => {
@@ -184,27 +173,8 @@ describe('reader fuzzing', () => {
   }
 
   it(`.sens: ${RUNS} mutated files, every frame loaded`, async () => {
-    const frame = (k: number) => ({
-      color: { width: 8, height: 4, data: new Uint8Array(96).map((_, i) => (i * 9 + k) & 255) },
-      depth: new Uint16Array(16).map((_, i) => 800 + i + k),
-      cameraToWorld: [1, 0, 0, k, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-      timestampColor: k * 1000,
-    });
-    const options = {
-      colorIntrinsics: sensIntrinsicMatrix(8, 8, 3.5, 1.5),
-      depthIntrinsics: sensIntrinsicMatrix(4, 4, 1.5, 1.5),
-      colorWidth: 8,
-      colorHeight: 4,
-      depthWidth: 4,
-      depthHeight: 4,
-      imuFrameCount: 1,
-    };
     // JPEG, PNG and raw colour; zlib and raw depth.
-    const bases = [
-      writeSens(options, [frame(0), frame(1), frame(2)]),
-      writeSens({ ...options, colorCompression: 1, depthCompression: 0 }, [frame(0), frame(1)]),
-      writeSens({ ...options, colorCompression: 0 }, [frame(3)]),
-    ];
+    const bases = sensSeeds();
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: bases.length - 1 }), mutationsArb, async (which, muts) => {
         const src = guarded(new Map([['f.sens', mutate(bases[which], muts)]]), 'fz');
@@ -220,37 +190,7 @@ describe('reader fuzzing', () => {
   });
 
   it(`scene bundle: ${RUNS} mutated bundles, every frame loaded`, async () => {
-    const scene: Scene = {
-      name: 'fuzz',
-      format: 'generated',
-      cloud: smallCloud(),
-      objects: [
-        {
-          id: 1,
-          label: 'box',
-          aabb: { min: [0, 0, 0], max: [1, 1, 1] },
-          pointIds: Uint32Array.from([1, 2]),
-        },
-      ],
-      warnings: [],
-      frames: [0, 1].map((k) => ({
-        index: k,
-        name: `f${k}`,
-        intrinsics: { fx: 5, fy: 5, cx: 2, cy: 1.5, width: 4, height: 3 },
-        depthIntrinsics: { fx: 5, fy: 5, cx: 2, cy: 1.5, width: 4, height: 3 },
-        cameraToWorld: Float64Array.from([1, 0, 0, k, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
-        loadColor: async () => ({ width: 4, height: 3, data: new Uint8Array(36).fill(k * 10) }),
-        loadDepth: async () => ({
-          width: 4,
-          height: 3,
-          data: new Uint16Array(12).fill(1000),
-          depthScale: 1000,
-          invalidValues: [0],
-        }),
-        loadInstances: async () => new Int32Array(12).fill(k),
-      })),
-    };
-    const files = await writeSceneBundle(scene);
+    const files = await writeSceneBundle(bundleSeedScene());
     const names = [...files.keys()].sort();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...names), mutationsArb, async (target, muts) => {
