@@ -29,7 +29,7 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 }
 
 /** Control characters, quotes and backslashes as '?', so a preview stays one clean line. */
-function printable(s: string): string {
+export function printable(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);

@@ -1,6 +1,7 @@
 /** PyTorch `torch.save` zip files (restricted unpickler): dicts of tensors, lists, numbers. */
 import { readTorchFile, writeTorchFile } from '../../../src/pipeline/io/torch/torch-file';
 import { elementCount, pyDict, tensor, type PyValue } from '../../../src/pipeline/io/torch/tensor';
+import { readZipDirectory } from '../../../src/pipeline/io/zip-directory';
 import type { FuzzTarget } from '../types';
 
 function checkTensors(value: unknown, depth = 0): string | undefined {
@@ -39,5 +40,8 @@ export const targets: FuzzTarget[] = [
     read: async (files, sourceName) =>
       readTorchFile(files.get('scene.pt')!, `${sourceName}/scene.pt`),
     validate: (output) => checkTensors(output),
+    // Every record's data is covered by its CRC-32 in the central directory.
+    checksummed: (_path, bytes) =>
+      readZipDirectory(bytes, 'seed.pt').map((e): [number, number] => [e.dataStart, e.dataEnd]),
   },
 ];

@@ -7,6 +7,9 @@
 import { unzipSync, zipSync } from 'fflate';
 import { checkAllocation, checkInflatedSize } from '../../budget/resource-budget';
 import { BudgetError, ParseError, UnsupportedError } from '../../errors';
+import { crc32 } from '../checksums';
+import { printable } from '../safe-json';
+import { readZipDirectory } from '../zip-directory';
 import { unpickleTorch, type LoadedStorage } from './pickle-reader';
 import { pickleTorch } from './pickle-writer';
 import { TORCH_DTYPES, type PyValue, type TorchDtype } from './tensor';
@@ -18,7 +21,7 @@ function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
   try {
     return unzipSync(bytes, {
       filter: (entry) => {
-        const at = { file: `${file}/${entry.name.slice(0, 200)}` };
+        const at = { file: `${file}/${printableName(entry.name)}` };
         if (entry.compression === 0) checkAllocation(entry.originalSize, at, 'zip record');
         else checkInflatedSize(entry.originalSize, entry.size, at, 'zip record');
         return true;
@@ -33,6 +36,22 @@ function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
   }
 }
 
+/** Every record's CRC-32 (fflate does not check them): a flipped storage byte is not a tensor. */
+function verifyRecords(bytes: Uint8Array, entries: Record<string, Uint8Array>, file: string): void {
+  for (const entry of readZipDirectory(bytes, file)) {
+    const data = entries[entry.name];
+    if (data && crc32(data) !== entry.crc32) {
+      throw new ParseError(
+        { file, byteOffset: entry.dataStart },
+        `zip record ${printableName(entry.name)} fails its CRC-32 check (the file is corrupt)`,
+      );
+    }
+  }
+}
+
+/** Record names come from the file: shown without control characters and bounded. */
+const printableName = (name: string) => printable(name.slice(0, 200));
+
 /** Reads a torch.save file (zip format) holding tensors and plain values. */
 export function readTorchFile(bytes: Uint8Array, file: string): PyValue {
   if (bytes.length >= 2 && bytes[0] === 0x80) {
@@ -44,6 +63,7 @@ export function readTorchFile(bytes: Uint8Array, file: string): PyValue {
     throw new ParseError({ file, byteOffset: 0 }, 'not a torch.save file (no zip signature)');
   }
   const entries = unzip(bytes, file);
+  verifyRecords(bytes, entries, file);
   const pickles = Object.keys(entries).filter((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (pickles.length !== 1) {
     throw new ParseError(

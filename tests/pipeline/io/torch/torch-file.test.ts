@@ -10,6 +10,7 @@ import {
   type PyValue,
 } from '../../../../src/pipeline/io/torch/tensor';
 import { readTorchFile, writeTorchFile } from '../../../../src/pipeline/io/torch/torch-file';
+import { readZipDirectory } from '../../../../src/pipeline/io/zip-directory';
 
 const enc = new TextEncoder();
 
@@ -127,5 +128,20 @@ describe('torch.save zip files', () => {
     const v: PyValue = pyDict({ b: 1, a: 2, c: 3 });
     const back = readTorchFile(writeTorchFile(v), 'o.pt');
     expect(isDict(back) && [...back.entries.keys()]).toEqual(['b', 'a', 'c']);
+  });
+
+  it('checks every record against its CRC-32 from the central directory', () => {
+    const good = writeTorchFile(tensor('float32', [3], Float32Array.from([1, 2, 3])) as PyValue);
+    expect(isTensor(readTorchFile(good, 't.pt'))).toBe(true);
+    const storage = readZipDirectory(good, 't.pt').find((e) => e.name === 'archive/data/0')!;
+    // Stored (level 0): the record's bytes are the float32 elements themselves.
+    expect(
+      Array.from(new Float32Array(good.slice(storage.dataStart, storage.dataEnd).buffer)),
+    ).toEqual([1, 2, 3]);
+    const bad = good.slice();
+    bad[storage.dataStart + 1] ^= 0x40;
+    expect(() => readTorchFile(bad, 't.pt')).toThrow(
+      new RegExp(`t\\.pt at byte ${storage.dataStart}: zip record archive/data/0 fails its CRC-32`),
+    );
   });
 });
