@@ -3,6 +3,7 @@ import { ErrorPanel } from './ErrorPanel';
 import { ExportPanel } from './ExportPanel';
 import { FrameView } from './FrameView';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
+import { MeasurePanel } from './MeasurePanel';
 import { ModelPanel } from './ModelPanel';
 import { ObjectsPanel } from './ObjectsPanel';
 import { PipelinePanel } from './PipelinePanel';
@@ -38,6 +39,9 @@ export function App() {
           </Collapsible>
           <Collapsible title="View">
             <ViewPanel />
+          </Collapsible>
+          <Collapsible title="Measure">
+            <MeasurePanel />
           </Collapsible>
           <Collapsible title="Export">
             <ExportPanel />

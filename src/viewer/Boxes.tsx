@@ -7,7 +7,7 @@ import { boxColor, VERTICES_PER_BOX, writeBoxLines } from './box-lines';
 import { selectBox } from './controller';
 import { LabelPlacer } from './LabelPlacer';
 import { useShownBoxes } from './shown-boxes';
-import { useApp } from './store';
+import { getState, useApp } from './store';
 
 /** Line width in CSS pixels: visible over a bright heatmap, whatever the distance. */
 const LINE_WIDTH_PX = 2.5;
@@ -61,6 +61,8 @@ export function Boxes() {
   });
 
   const onClick = (e: ThreeEvent<MouseEvent>) => {
+    // While picking or measuring, a click belongs to the point under the cursor.
+    if (getState().pickMode !== 'boxes') return;
     if (e.faceIndex === undefined || e.faceIndex === null) return;
     const box = boxes[Math.floor(e.faceIndex / SEGMENTS_PER_BOX)];
     if (box) {

@@ -1,19 +1,37 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
 import { registerCapture } from './screenshot';
+import { drawLabels, drawLegend } from './screenshot-overlay';
 
-/** Lets the export panel capture the canvas: render now, encode the same buffer. */
+/**
+ * Lets the export panel capture the view: render now, copy the same buffer onto a 2D canvas in
+ * the same task (before the browser composites and clears it), then draw labels and legend.
+ */
 export function ScreenshotBridge() {
   const gl = useThree((s) => s.gl);
   const scene = useThree((s) => s.scene);
   const camera = useThree((s) => s.camera);
   useEffect(() => {
     registerCapture(() => {
+      const source = gl.domElement;
       gl.render(scene, camera);
-      // toDataURL reads the buffer synchronously, before the browser composites and clears it.
-      const url = gl.domElement.toDataURL('image/png');
-      const bytes = Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
-      return Promise.resolve(new Blob([bytes], { type: 'image/png' }));
+      const out = document.createElement('canvas');
+      out.width = source.width;
+      out.height = source.height;
+      const ctx = out.getContext('2d');
+      if (!ctx) return Promise.reject(new Error('This browser gave no 2D canvas for screenshots'));
+      ctx.drawImage(source, 0, 0);
+      const rect = source.getBoundingClientRect();
+      const scale = rect.width > 0 ? source.width / rect.width : 1;
+      drawLabels(ctx, rect, scale);
+      drawLegend(ctx, scale);
+      return new Promise<Blob>((resolve, reject) =>
+        out.toBlob(
+          (blob) =>
+            blob ? resolve(blob) : reject(new Error('The screenshot could not be encoded')),
+          'image/png',
+        ),
+      );
     });
     return () => registerCapture(undefined);
   }, [gl, scene, camera]);

@@ -4,7 +4,9 @@ import { Boxes } from './Boxes';
 import { BoxLabels } from './BoxLabels';
 import { CameraRig } from './CameraRig';
 import { Frusta } from './Frusta';
+import { PickMarkers } from './PickMarkers';
 import { PointCloud } from './PointCloud';
+import { PointPicker } from './PointPicker';
 import { ScreenshotBridge } from './ScreenshotBridge';
 import { useApp } from './store';
 
@@ -38,6 +40,8 @@ export function Viewport() {
         <color attach="background" args={[BACKGROUND]} />
         {cloud && cloud.positions.length > 0 ? <PointCloud cloud={cloud} /> : null}
         <Boxes />
+        <PickMarkers />
+        <PointPicker />
         {showFrusta ? <Frusta /> : null}
         <CameraRig />
         <ScreenshotBridge />

@@ -2,7 +2,7 @@
  * A read-only, plain-data snapshot of the app state for end-to-end tests and debugging
  * (window.__app). Big arrays are summarised, never exposed.
  */
-import { currentCameraPose } from './camera-pose';
+import { currentCameraPose, currentViewTransform } from './camera-pose';
 import { formatSize, gtLabel, listLevel, objectLabel } from './objects';
 import { getState, type AppState } from './store';
 
@@ -106,6 +106,10 @@ export function appSnapshot() {
     lastExport: s.lastExport ? { ...s.lastExport } : undefined,
     /** The live camera position and orbit target. */
     camera: currentCameraPose(),
+    /** The live projection × view matrix and canvas size (CSS px). */
+    view: currentViewTransform(),
+    pickMode: s.pickMode,
+    picks: structuredClone(s.picks),
     framesDrawn: s.framesDrawn,
     drawnPoints: s.drawnPoints,
   };

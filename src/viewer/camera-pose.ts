@@ -40,3 +40,20 @@ export function parsePose(text: string | null | undefined): CameraPose | undefin
   if (v.length !== 6 || !v.every(Number.isFinite)) return undefined;
   return { position: [v[0], v[1], v[2]], target: [v[3], v[4], v[5]] };
 }
+
+/** The live camera's projection × view matrix and the canvas size (tests project points with it). */
+export interface ViewTransform {
+  viewProjection: number[];
+  width: number;
+  height: number;
+}
+
+let viewReader: (() => ViewTransform) | undefined;
+
+export function registerViewReader(fn: (() => ViewTransform) | undefined): void {
+  viewReader = fn;
+}
+
+export function currentViewTransform(): ViewTransform | undefined {
+  return viewReader?.();
+}

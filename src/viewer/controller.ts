@@ -135,6 +135,7 @@ const clearedScene: Partial<AppState> = {
   objectLevel: undefined,
   segmentIds: undefined,
   selectedObject: undefined,
+  picks: [],
 };
 
 /** Terminates the worker (cancelling everything in flight) and starts a fresh one. */

@@ -19,11 +19,20 @@ import type {
   ViewCloud,
 } from '../../workers/pipeline-api';
 
-export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance' | 'segment';
+export type ColorMode =
+  'rgb' | 'heatmap' | 'views' | 'instance' | 'segment' | 'height' | 'normal';
 export type ColormapName = 'turbo' | 'viridis';
 export type SizeUnits = 'pixels' | 'metres';
 export type AppStatus = 'starting' | 'ready' | 'busy' | 'error';
 export type ScoreMode = PipelineDefaults['query']['mode'];
+/** What a click in the 3D view does: select boxes (and frusta), pick a point, or measure. */
+export type PickMode = 'boxes' | 'point' | 'distance';
+
+/** A point picked in the view: its index in the displayed cloud and its coordinates. */
+export interface PickedPointState {
+  index: number;
+  position: [number, number, number];
+}
 
 export interface ViewBox {
   /** Stable key for React and selection. */
@@ -96,6 +105,17 @@ export interface AppState {
   pointBudget: number;
   showGt: boolean;
   showFrusta: boolean;
+  /** Eye-dome lighting: points shaded by depth differences to their neighbours on screen. */
+  edl: boolean;
+  /** How dark EDL makes depth edges (the shader's strength factor). */
+  edlStrength: number;
+  /** Points outside this axis-aligned box are not drawn; undefined = no clipping. */
+  clipBox?: { min: [number, number, number]; max: [number, number, number] };
+  /** Frustum depth as a multiple of the default (a few % of the scene's size). */
+  frustumScale: number;
+  frustumOpacity: number;
+  /** At most this many frusta are drawn, evenly strided over the frames (plus the shown one). */
+  maxFrusta: number;
   boxes: ViewBox[];
   selectedBox?: string;
   /** Location tokens of the selected box (computed when the box has none). */
@@ -115,7 +135,7 @@ export interface AppState {
   featureCacheCleared?: { scope: 'scene' | 'all'; removed: number };
   extraction?: ExtractSummary;
   /** Which long job is running, for the Cancel buttons and progress bars. */
-  job?: 'open' | 'model' | 'extract' | 'objects';
+  job?: 'open' | 'model' | 'extract' | 'objects' | 'reconstruct';
   /** The open scene's segmentation (every proposal of every level), once found. */
   objects?: ObjectsReply;
   /** The proposal level the Objects panel lists and colours (default objects.objectLevel). */
@@ -136,6 +156,9 @@ export interface AppState {
   lastQuery?: QueryResult;
   /** Name and size of the last file handed to the browser for download. */
   lastExport?: { name: string; bytes: number };
+  pickMode: PickMode;
+  /** Picked points: one in 'point' mode, up to two in 'distance' mode (cleared per scene). */
+  picks: PickedPointState[];
   /** Incremented to ask the camera to refit the scene. */
   refitSeq: number;
   /** Points in the geometry of the last frame drawn (tests wait for a new cloud to be drawn). */
@@ -159,11 +182,18 @@ export const initialState: AppState = {
   pointBudget: 1_000_000,
   showGt: false,
   showFrusta: true,
+  edl: false,
+  edlStrength: 1,
+  frustumScale: 1,
+  frustumOpacity: 1,
+  maxFrusta: 60,
   boxes: [],
   tokenDiagnostics: [],
   tokenDiagnosticsOmitted: 0,
   queryText: '',
   queryHistory: [],
+  pickMode: 'boxes',
+  picks: [],
   refitSeq: 0,
   drawnPoints: 0,
   framesDrawn: 0,

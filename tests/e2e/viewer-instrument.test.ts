@@ -29,8 +29,90 @@ type Rect = { left: number; top: number; right: number; bottom: number };
 const overlaps = (a: Rect, b: Rect) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
+/** The front-most displayed point whose projection falls inside a window of the canvas. */
+interface Target {
+  index: number;
+  position: [number, number, number];
+  /** CSS px in the page. */
+  clientX: number;
+  clientY: number;
+}
+
+/**
+ * Independent of the app's picking code: projects the worker's view cloud with the live camera
+ * matrix and returns, per window (fractions of the canvas), its front-most point.
+ */
+async function frontmostPoints(page: Page, windows: [number, number, number, number][]) {
+  return (await page.evaluate(async (wins) => {
+    const app = window.__app;
+    const view = app.view!;
+    const cloud = await window.__pipeline!.getViewCloud(1_000_000);
+    const rect = document.querySelector('[data-testid="viewport"] canvas')!.getBoundingClientRect();
+    const m = view.viewProjection;
+    const p = cloud.positions;
+    return wins.map(([x0, y0, x1, y1]) => {
+      let best = -1;
+      let bestW = Infinity;
+      let bx = 0;
+      let by = 0;
+      for (let i = 0; i < p.length / 3; i++) {
+        const [x, y, z] = [p[3 * i], p[3 * i + 1], p[3 * i + 2]];
+        const w = m[3] * x + m[7] * y + m[11] * z + m[15];
+        if (w <= 0) continue;
+        const sx = ((m[0] * x + m[4] * y + m[8] * z + m[12]) / w + 1) / 2;
+        const sy = (1 - (m[1] * x + m[5] * y + m[9] * z + m[13]) / w) / 2;
+        if (sx < x0 || sx > x1 || sy < y0 || sy > y1 || w >= bestW) continue;
+        best = i;
+        bestW = w;
+        bx = sx;
+        by = sy;
+      }
+      return {
+        index: best,
+        position: [p[3 * best], p[3 * best + 1], p[3 * best + 2]],
+        clientX: rect.left + bx * view.width,
+        clientY: rect.top + by * view.height,
+      };
+    });
+  }, windows)) as Target[];
+}
+
 describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restored features', () => {
   const session = useAppSession();
+
+  it('picks the clicked point and measures the distance between two picks within 1 %', async () => {
+    const { page } = session.browser;
+    await openDemo(page, `${session.preview.url}#scene=demo-room`);
+    await page.getByLabel('Pick a point').check();
+    const [a, b] = await frontmostPoints(page, [
+      [0.3, 0.35, 0.45, 0.65],
+      [0.55, 0.35, 0.7, 0.65],
+    ]);
+    expect(a.index).toBeGreaterThanOrEqual(0);
+    expect(b.index).toBeGreaterThanOrEqual(0);
+
+    await page.mouse.click(a.clientX, a.clientY);
+    await page.waitForFunction(() => window.__app.picks.length === 1);
+    const picked = (await snapshot(page)).picks[0];
+    // The point under the cursor: the front-most one there (or a neighbour on the same surface).
+    const offBy = Math.hypot(...picked.position.map((v, k) => v - a.position[k]));
+    expect(offBy, JSON.stringify({ picked, a })).toBeLessThan(0.02);
+    const shown = await page.getByTestId('pick-info').innerText();
+    expect(shown).toContain(`#${picked.index}`);
+    expect(shown).toContain(picked.position.map((v) => v.toFixed(3)).join(', '));
+
+    await page.getByLabel('Measure distance').check();
+    await page.mouse.click(a.clientX, a.clientY);
+    await page.mouse.click(b.clientX, b.clientY);
+    await page.waitForFunction(() => window.__app.picks.length === 2);
+    const truth = Math.hypot(...a.position.map((v, k) => v - b.position[k]));
+    const measured = Number(await page.getByTestId('measurement').getAttribute('data-distance'));
+    expect(truth).toBeGreaterThan(0.3);
+    expect(Math.abs(measured - truth) / truth).toBeLessThan(0.01);
+    const text = await page.getByTestId('measurement').innerText();
+    expect(text).toContain(`${measured.toFixed(3)} m`);
+    expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
+  });
 
   it('lays GT box labels out without overlap, inside the canvas', async () => {
     const { page } = session.browser;
@@ -92,7 +174,7 @@ describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restore
   it('restores cached features and the last query after a reload, without Extract', async () => {
     const { page } = session.browser;
     await openDemo(page, `${session.preview.url}#scene=demo-room`);
-    await page.getByLabel('Frame stride').fill('4');
+    await page.getByLabel('Frame stride').fill('2');
     await page.getByRole('button', { name: 'Extract features' }).click();
     await page.waitForFunction(
       () => !!window.__app.extraction && window.__app.status === 'ready',
