@@ -8,10 +8,11 @@ import {
   openBuiltIn,
   pipelineRemote,
   restoreCachedFeatures,
+  selectBox,
   startWorker,
 } from './viewer/controller';
 import { getState, reportError, setState } from './viewer/store';
-import { readHash } from './viewer/url-hash';
+import { keepHashInSync, readHash } from './viewer/url-hash';
 import './viewer/styles.css';
 
 declare global {
@@ -40,6 +41,7 @@ createRoot(root).render(
 // A shared link restores its built-in scene and query text (the query runs after extraction).
 const shared = readHash();
 if (shared.query) setState({ queryText: shared.query });
+if (shared.edl !== undefined) setState({ edl: shared.edl });
 const bench = new URLSearchParams(location.search).has('bench');
 startWorker().then(() => {
   if (bench) return; // the benchmark brings its own cloud
@@ -55,7 +57,21 @@ startWorker().then(() => {
       ),
     );
   } else if (shared.camera) requestCameraPose(shared.camera);
-  if (shared.colorMode) setState({ colorMode: shared.colorMode });
   const wanted = linked ?? scenes[0];
-  if (wanted) return openBuiltIn(wanted.id).then(() => restoreCachedFeatures());
+  if (!wanted) return;
+  return openBuiltIn(wanted.id)
+    .then(() => {
+      // View options apply to the opened scene (opening resets the colour mode).
+      if (!linked) return;
+      if (shared.colorMode) setState({ colorMode: shared.colorMode });
+      if (shared.colormap) setState({ colormap: shared.colormap });
+      if (shared.pointSize !== undefined) setState({ pointSize: shared.pointSize });
+      if (shared.showGt !== undefined) setState({ showGt: shared.showGt });
+      return restoreCachedFeatures();
+    })
+    .then(() => {
+      const box = getState().boxes.find((b) => b.key === shared.selected);
+      if (linked && box) return selectBox(box);
+    })
+    .finally(() => keepHashInSync());
 });

@@ -14,6 +14,7 @@ export function QueryPanel() {
   const lastQuery = useApp((s) => s.lastQuery);
   const boxes = useApp((s) => s.boxes);
   const selected = useApp((s) => s.selectedBox);
+  const selectedTokens = useApp((s) => s.selectedTokens);
   const ready = useApp((s) => s.status === 'ready' && !!s.extraction);
 
   const results = boxes.filter((b) => b.source === 'query');
@@ -118,6 +119,12 @@ export function QueryPanel() {
             </li>
           ))}
         </ol>
+      ) : null}
+      {selectedTokens && results.some((b) => b.key === selected) ? (
+        <p className="selected-tokens">
+          <span>Location tokens of the selected result:</span>
+          <code data-testid="result-tokens">{selectedTokens}</code>
+        </p>
       ) : null}
     </section>
   );

@@ -210,6 +210,48 @@ describe.skipIf(!hasChromium)('viewer instrument: labels, shared camera, restore
       .allInnerTexts();
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.every((l) => !l.includes('<loc'))).toBe(true);
+
+    // Selecting a result by its label shows its tokens next to the results and links to it.
+    await page.locator('.box-labels [data-testid="box-label-query"]').first().click();
+    await page.waitForFunction(() => !!window.__app.selectedBox && !!window.__app.selectedTokens);
+    const selected = (await snapshot(page)).selectedBox!;
+    await expect.poll(() => new URL(page.url()).hash).toContain(`sel=${selected}`);
+    await page.getByLabel('Colour map').selectOption('viridis');
+    await expect.poll(() => new URL(page.url()).hash).toContain('map=viridis');
+
+    // The query, its results and the selected box's tokens need no scrolling on common laptops.
+    for (const [width, height] of [
+      [1366, 768],
+      [1400, 900],
+    ]) {
+      await page.setViewportSize({ width, height });
+      const needed = [
+        page.getByTestId('query-input'),
+        page.getByRole('button', { name: 'Search' }),
+        page.getByRole('list', { name: 'Ranked results' }).getByRole('button').last(),
+        page.getByTestId('result-tokens'),
+      ];
+      for (const locator of needed) {
+        const box = (await locator.boundingBox())!;
+        expect(box, `${width}×${height}`).not.toBeNull();
+        expect(box.y).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height, `${width}×${height}`).toBeLessThanOrEqual(height);
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+      }
+      const pageScroll = await page.evaluate(
+        () => document.scrollingElement!.scrollHeight - window.innerHeight,
+      );
+      expect(pageScroll).toBeLessThanOrEqual(0);
+    }
+
+    // The link restores the selection and the colour map too.
+    await page.reload();
+    await page.waitForFunction(
+      (key) => window.__app?.selectedBox === key && window.__app.status === 'ready',
+      selected,
+      { timeout: 120_000 },
+    );
+    expect(await page.getByLabel('Colour map').inputValue()).toBe('viridis');
     expect(session.browser.errors, session.browser.log.join('\n')).toEqual([]);
   });
 });
