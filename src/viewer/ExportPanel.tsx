@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { export3dLlm, exportBoxesJson, exportBundle, exportScreenshot } from './controller';
+import { export3dLlm, exportBoxesJson, exportBundle, exportScreenshot } from './export-actions';
 import { useApp } from './store';
 
 /** Downloads: feature bundle, 3D-LLM export, boxes JSON, screenshot PNG. */

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { SceneObject, ViewObject } from '../../workers/pipeline-api';
-import { cancelWork, findObjects, selectObject, setObjectLevel } from './controller';
+import { cancelWork } from './controller';
+import { findObjects, selectObject, setObjectLevel } from './object-actions';
 import { ObjectList } from './ObjectList';
 import {
   formatSize,

@@ -5,13 +5,10 @@
 import { createPipelineClient, progressProxy, type PipelineClient } from '../../workers/client';
 import type {
   DroppedFile,
-  ExportFile,
   ExtractInput,
   ModelSpec,
   SceneSummary,
 } from '../../workers/pipeline-api';
-import { gtViewBox, objectViewBox } from './objects';
-import { captureScreenshot } from './screenshot';
 import {
   getState,
   queryOptions,
@@ -26,18 +23,18 @@ import { writeHash } from './url-hash';
 
 let client: PipelineClient | undefined;
 
-function api() {
+export function api() {
   if (!client) throw new Error('The pipeline worker is not running');
   return client.api;
 }
 
-const onProgress = progressProxy((p) => setState({ progress: p }));
+export const onProgress = progressProxy((p) => setState({ progress: p }));
 
 /** The latest busy() call: an earlier one that ends later (a superseded job) leaves the status. */
 let busySeq = 0;
 
 /** Runs one piece of worker work with a busy status; errors go to the error panel. */
-async function busy<T>(
+export async function busy<T>(
   text: string,
   work: () => Promise<T>,
   job?: AppState['job'],
@@ -67,7 +64,7 @@ async function busy<T>(
 }
 
 /** Whether a reply about scene `epoch` still concerns the scene on screen. */
-const isCurrentScene = (epoch: number | undefined) => epoch === getState().scene?.epoch;
+export const isCurrentScene = (epoch: number | undefined) => epoch === getState().scene?.epoch;
 
 /** Each open request; a reply for an older one (superseded by a newer open) is dropped. */
 let openSeq = 0;
@@ -352,63 +349,6 @@ export async function selectBox(box: ViewBox): Promise<void> {
   }
 }
 
-/** Segments the open scene (a cancellable job) and colours/lists its default level. */
-export async function findObjects(): Promise<void> {
-  await busy(
-    'Finding objects…',
-    async () => {
-      const objects = await api().objects(onProgress);
-      if (!isCurrentScene(objects.sceneEpoch)) return;
-      const level = objects.objectLevel;
-      const ids = await api().getSegmentIds(level);
-      if (!isCurrentScene(objects.sceneEpoch)) return;
-      setState({
-        objects,
-        objectLevel: level,
-        segmentIds: { level, ids },
-        selectedObject: undefined,
-      });
-    },
-    'objects',
-  );
-}
-
-/** Lists and colours another proposal level. */
-export async function setObjectLevel(level: number): Promise<void> {
-  if (!getState().objects) return;
-  setState({ objectLevel: level });
-  try {
-    const ids = await api().getSegmentIds(level);
-    // A later choice may have landed first.
-    if (getState().objectLevel === level) setState({ segmentIds: { level, ids } });
-  } catch (err) {
-    reportError(err);
-  }
-}
-
-/** The box an Objects-panel selection draws (a proposal's or a ground-truth object's). */
-function selectionBox(sel: ObjectSelection): ViewBox | undefined {
-  const s = getState();
-  if (sel.kind === 'proposal') {
-    const o = s.objects?.objects.find((p) => p.id === sel.id);
-    return o && objectViewBox(o);
-  }
-  const o = s.scene?.objects.find((g) => g.id === sel.id);
-  return o && gtViewBox(o);
-}
-
-/** Selects an object from the Objects panel: draws its box, flies to it, shows its tokens. */
-export async function selectObject(sel: ObjectSelection): Promise<void> {
-  const box = selectionBox(sel);
-  if (!box) return;
-  // One panel box at a time; GT boxes in `boxes` only ever come from the panel.
-  setState((s) => ({
-    selectedObject: sel,
-    boxes: [...s.boxes.filter((b) => b.source !== 'object' && b.source !== 'gt'), box],
-  }));
-  await selectBox(box);
-}
-
 let tokenBoxSeq = 0;
 
 /** Parses pasted LLM output; its boxes replace earlier token boxes. */
@@ -430,65 +370,4 @@ export async function showTokenBoxes(text: string): Promise<void> {
       normalisation: reply.normalisation,
     }));
   });
-}
-
-/** Hands bytes to the browser as a download. */
-function download(name: string, mime: string, bytes: Uint8Array | Blob): void {
-  const blob = bytes instanceof Blob ? bytes : new Blob([bytes as BlobPart], { type: mime });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  setState({ lastExport: { name, bytes: blob.size } });
-}
-
-async function exportWith(text: string, make: () => Promise<ExportFile>): Promise<void> {
-  await busy(text, async () => {
-    const file = await make();
-    download(file.name, file.mime, file.bytes);
-  });
-}
-
-export const exportBundle = () =>
-  exportWith('Writing the feature bundle…', () => api().exportBundle());
-
-export const export3dLlm = (peWeight?: number) =>
-  exportWith('Writing the 3D-LLM export…', () => api().export3dLlm(peWeight));
-
-const fileStem = () => (getState().scene?.info.name ?? 'scene').replace(/[^\w.-]+/g, '_');
-
-export function exportBoxesJson(): void {
-  const s = getState();
-  const json = {
-    scene: s.scene?.info.name,
-    query: s.lastQuery?.text,
-    normalisation: s.normalisation,
-    boxes: s.boxes.map((b) => ({
-      source: b.source,
-      label: b.label,
-      min: b.min,
-      max: b.max,
-      score: b.score,
-      tokens: b.tokens,
-    })),
-  };
-  download(
-    `${fileStem()}-boxes.json`,
-    'application/json',
-    new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'),
-  );
-}
-
-export async function exportScreenshot(): Promise<void> {
-  try {
-    const blob = await captureScreenshot();
-    download(`${fileStem()}-view.png`, 'image/png', blob);
-  } catch (err) {
-    reportError(err);
-  }
 }
