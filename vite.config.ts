@@ -12,8 +12,33 @@ export default defineConfig({
   plugins: [react(), sceneBundles()],
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
-  // Pre-bundle what the worker imports, or the dev server re-optimises and reloads mid-run.
-  optimizeDeps: { include: ['onnxruntime-web', 'comlink'], exclude: [] },
+  // Pre-bundle every dependency the page and the workers import (the dependency scan follows
+  // the page's static imports only): one found later makes the dev server re-optimise and
+  // reload the page mid-run. Keep in step with the bare imports of src/ and workers/.
+  optimizeDeps: {
+    include: [
+      // The page (src/main.tsx, src/viewer).
+      'react',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      'react-dom',
+      'react-dom/client',
+      'three',
+      'three/examples/jsm/lines/LineMaterial.js',
+      'three/examples/jsm/lines/LineSegments2.js',
+      'three/examples/jsm/lines/LineSegmentsGeometry.js',
+      '@react-three/fiber',
+      '@react-three/drei',
+      // The workers (workers/, src/pipeline, src/hosts/browser); laz-perf on the first LAZ file.
+      'comlink',
+      'fflate',
+      'fast-png',
+      'jpeg-js',
+      'onnxruntime-web',
+      'laz-perf/lib/worker/laz-perf.js',
+    ],
+    exclude: [],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   // Test tiers (README "Tests"): unit is `npm test` and stays under a minute on 2 cores; files

@@ -29,6 +29,7 @@ import {
 import { demoRoomQueries, formatQueryFile } from '../src/demo-room/queries';
 import { BUNDLE_MANIFEST } from '../src/pipeline/scene/bundle/manifest';
 import { writeSceneBundle } from '../src/pipeline/scene/bundle/bundle-writer';
+import { removeStaleStagingDirs, stagingDirOf, withStagingDir } from './staging-dirs';
 
 const thisFile = fileURLToPath(import.meta.url);
 const scenesDir = dirname(thisFile);
@@ -159,24 +160,28 @@ export async function writeDemoRoomBundle(
   );
   files.set('queries.json', new TextEncoder().encode(queriesText));
 
-  // Write next to the target and swap, so an interrupted run never leaves half a bundle behind.
-  const tmpDir = `${outDir}.tmp-${process.pid}`;
+  // Write next to the target and swap, so an interrupted run never leaves half a bundle behind
+  // (nor, once it is cleaned up, its staging folder: see staging-dirs.ts).
+  removeStaleStagingDirs(outDir);
+  const tmpDir = stagingDirOf(outDir);
   rmSync(tmpDir, { recursive: true, force: true });
   let bytes = 0;
-  for (const [path, data] of files) {
-    const target = join(tmpDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
-    bytes += data.length;
-  }
-  // Another process (a parallel test run) may have written the same bundle meanwhile: keep
-  // theirs rather than pull it away from under its readers.
-  if (request.force !== true && recordedStampHash(outDir) === stamp.hash) {
-    rmSync(tmpDir, { recursive: true, force: true });
-  } else {
-    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
-    renameSync(tmpDir, outDir);
-  }
+  await withStagingDir(tmpDir, () => {
+    for (const [path, data] of files) {
+      const target = join(tmpDir, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, data);
+      bytes += data.length;
+    }
+    // Another process (a parallel test run) may have written the same bundle meanwhile: keep
+    // theirs rather than pull it away from under its readers.
+    if (request.force !== true && recordedStampHash(outDir) === stamp.hash) {
+      rmSync(tmpDir, { recursive: true, force: true });
+    } else {
+      if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+      renameSync(tmpDir, outDir);
+    }
+  });
   const wroteQueries = isDefault && outDir === defaultDir;
   if (wroteQueries) writeFileSync(committedQueriesFile(options.layout), queriesText);
   const t3 = performance.now();
@@ -224,11 +229,31 @@ async function main() {
       },
       outDir: out,
       force: flags.force === true,
-      onProgress: (done, total, unit) =>
-        process.stderr.write(`\rrender + encode ${done}/${total} ${unit}`),
+      onProgress: progressWriter(),
     });
     report(result);
   }
+}
+
+/**
+ * Progress on stderr: one line rewritten in place (carriage returns) on a terminal; otherwise
+ * (a log, CI, a pipe) plain lines, about every tenth of the work, so the log stays readable.
+ */
+function progressWriter(tty = process.stderr.isTTY === true) {
+  let shown = -1;
+  return (done: number, total: number, unit: string) => {
+    const text = `render + encode ${done}/${total} ${unit}`;
+    if (tty) {
+      process.stderr.write(`\r${text}`);
+      if (done === total) process.stderr.write('\n');
+      return;
+    }
+    const tenth = Math.floor((10 * done) / Math.max(1, total));
+    if (tenth > shown || done === total) {
+      shown = tenth;
+      process.stderr.write(`${text}\n`);
+    }
+  };
 }
 
 function report(result: WriteDemoRoomResult) {
@@ -240,7 +265,6 @@ function report(result: WriteDemoRoomResult) {
     );
     return;
   }
-  process.stderr.write('\n');
   const { options } = room;
   const cloudPoints = room.scene.cloud!.positions.length / 3;
   console.log(

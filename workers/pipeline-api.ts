@@ -17,6 +17,7 @@ import type {
   PointScores,
   QueryInput,
   QueryReply,
+  ReconstructionInput,
   RgbPixels,
   SceneListEntry,
   SceneSummary,
@@ -50,12 +51,37 @@ export interface PipelineApi {
   /** The documented defaults and presets the forms show. */
   getDefaults(): Promise<PipelineDefaults>;
   listScenes(): Promise<SceneListEntry[]>;
-  /** Opens a built-in scene (the generated demo room bundle). */
-  openBuiltInScene(id: string, onProgress?: ProgressListener): Promise<SceneSummary>;
+  /**
+   * Opens a built-in scene (the generated demo room bundle); `reconstruction` sets how a scan
+   * without a cloud file gets its points (defaults when absent).
+   */
+  openBuiltInScene(
+    id: string,
+    onProgress?: ProgressListener,
+    reconstruction?: ReconstructionInput,
+  ): Promise<SceneSummary>;
   /** Opens a scene from user files (a folder through webkitdirectory or drag-and-drop). */
-  openFiles(files: DroppedFile[], onProgress?: ProgressListener): Promise<SceneSummary>;
+  openFiles(
+    files: DroppedFile[],
+    onProgress?: ProgressListener,
+    reconstruction?: ReconstructionInput,
+  ): Promise<SceneSummary>;
+  /**
+   * Reconstructs the open scan's cloud from its frames again with other options (a cancellable
+   * job); resolves with the scene as newly opened (new epoch: fetch the cloud again, earlier
+   * features and objects are gone). Rejects for scenes whose points came from a file.
+   */
+  reconstructScene(
+    reconstruction: ReconstructionInput,
+    onProgress?: ProgressListener,
+  ): Promise<SceneSummary>;
   /** The current scene's cloud at the largest level that fits `budget` points. */
   getViewCloud(budget: number): Promise<ViewCloud>;
+  /**
+   * Unit normals (n×3, (0, 0, 0) = unknown) of the points of the last getViewCloud, estimated on
+   * first request per level (PCA over neighbours): asked only by the 'normal' colour mode.
+   */
+  getViewNormals(): Promise<Float32Array>;
   /** Per displayed point view counts of the current extraction (NaN if none). */
   getViewCounts(): Promise<PointScores | undefined>;
   /** One frame's colour image, with the last query's scores projected into it when present. */
@@ -73,6 +99,11 @@ export interface PipelineApi {
    * returns how many bundles were removed.
    */
   clearFeatureCache(scope: 'scene' | 'all'): Promise<number>;
+  /**
+   * The features that came with the open scene (OpenScene's `<scene>_<n>.pt` next to its mesh):
+   * already its extraction, no model or Extract needed; undefined when it brought none.
+   */
+  getImportedExtraction(): Promise<ExtractSummary | undefined>;
   /** Runs the feature pipeline on the open scene with the loaded model (or restores it). */
   extract(input: ExtractInput, onProgress?: ProgressListener): Promise<ExtractSummary>;
   /** Scores and grounds a text query against the extracted feature field. */

@@ -16,9 +16,10 @@ import { PipelineSession } from '../src/pipeline/session/pipeline-session';
 import type { Embeddings, ExportFiles } from '../src/pipeline/session/types';
 import { typedError } from '../src/pipeline/session/error-reply';
 import { installErrorTransfer } from './error-transfer';
+import lazPerfWasmUrl from 'laz-perf/lib/worker/laz-perf.wasm?url';
 import type { ExportFile, PipelineApi } from './pipeline-api';
 
-installBrowserPlatform();
+installBrowserPlatform({ lazPerfWasmUrl });
 installErrorTransfer();
 const session = new PipelineSession({
   builtInScenes: browserBuiltInScenes(self.location.origin),
@@ -48,17 +49,24 @@ const api: PipelineApi = {
   },
   getDefaults: async () => session.getDefaults(),
   listScenes: async () => session.listScenes(),
-  openBuiltInScene: (id, onProgress) => session.openBuiltInScene(id, onProgress),
-  async openFiles(files, onProgress) {
+  openBuiltInScene: (id, onProgress, reconstruction) =>
+    session.openBuiltInScene(id, onProgress, reconstruction),
+  async openFiles(files, onProgress, reconstruction) {
     if (!files?.length) throw new UnsupportedError('No files were given');
     const source = BlobFileSource.fromDropped(files);
-    return session.openSource(source, onProgress).catch((err: unknown) => {
+    return session.openSource(source, onProgress, reconstruction).catch((err: unknown) => {
       throw typedError(err, 'opening the scene', source.name);
     });
   },
+  reconstructScene: (reconstruction, onProgress) =>
+    session.reconstructScene(reconstruction, onProgress),
   async getViewCloud(budget) {
     const cloud = session.viewCloud(budget);
     return Comlink.transfer(cloud, buffers(cloud.positions, cloud.colors, cloud.instanceIds));
+  },
+  async getViewNormals() {
+    const normals = session.viewNormals();
+    return Comlink.transfer(normals, buffers(normals));
   },
   async getViewCounts() {
     const counts = session.viewCounts();
@@ -75,6 +83,7 @@ const api: PipelineApi = {
   modelCacheInfo: () => session.modelCacheInfo(),
   clearModelCache: () => session.clearModelCache(),
   clearFeatureCache: (scope) => session.clearFeatureCache(scope === 'all' ? 'all' : 'scene'),
+  getImportedExtraction: async () => session.importedExtraction(),
   extract: (input, onProgress) => session.extract(input, onProgress),
   async query(input) {
     const reply = await session.query(input);

@@ -85,6 +85,12 @@ const positiveInt = (what: string, max?: number): NumberRule => ({
 export const NUMBER_FLAGS: Record<string, NumberRule> = {
   stride: positiveInt('a frame stride (every k-th frame)'),
   voxel: { above: 0, max: CLI_NUMBER_LIMITS.maxVoxelM, what: 'a voxel size in metres' },
+  'cloud-stride': positiveInt('a reconstruction frame stride (every k-th frame)'),
+  'cloud-voxel': {
+    above: 0,
+    max: CLI_NUMBER_LIMITS.maxVoxelM,
+    what: 'a reconstruction voxel size in metres',
+  },
   threads: {
     integer: true,
     min: 1,

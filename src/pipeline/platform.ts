@@ -8,6 +8,7 @@
 import type * as OrtWeb from 'onnxruntime-web';
 import type { RgbImage } from './scene/types';
 import type { ModelFileCache } from './clip/model-source/model-file-cache';
+import type { LazPerfModule } from './scene/readers/laz';
 
 /**
  * The part of the onnxruntime API the pipeline uses. onnxruntime-web and onnxruntime-node both
@@ -54,6 +55,11 @@ export interface Platform {
    * module costs time that commands without a model should not pay); absent = onnxruntime-web.
    */
   ort?: () => OrtHostRuntime;
+  /**
+   * laz-perf's wasm module (the LAZ decoder), loaded on first use from wherever the host keeps
+   * its .wasm; absent = LAZ files are refused with advice to decompress them.
+   */
+  lazPerf?: () => Promise<LazPerfModule>;
 }
 
 /** The one place the pipeline looks for a clock itself (hosts install theirs). */

@@ -49,6 +49,7 @@ export function PipelinePanel() {
   const job = useApp((s) => s.job);
   const progress = useApp((s) => (s.job === 'extract' ? s.progress : undefined));
   const extraction = useApp((s) => s.extraction);
+  const modelDim = useApp((s) => s.model?.dim);
   // The pipeline's defaults (from the worker; undefined until they arrive) under the user's edits.
   const defaults = useApp((s) => s.defaults?.extract);
   const [featuresEdit, setFeatures] = useState<'dense' | 'crops'>();
@@ -208,7 +209,16 @@ export function PipelinePanel() {
           </span>
         </div>
       ) : null}
-      {extraction ? (
+      {extraction?.importedFrom ? (
+        <p className="hint" data-testid="extract-summary">
+          {extraction.seenPoints.toLocaleString('en')} of {extraction.points.toLocaleString('en')}{' '}
+          points carry D = {extraction.dim} features imported from {extraction.importedFrom.file}{' '}
+          (OpenScene; no extraction needed). Text space: {extraction.importedFrom.textSpace}
+          {modelDim !== undefined && modelDim !== extraction.dim
+            ? `: the loaded model is ${modelDim}-d and cannot query them.`
+            : '.'}
+        </p>
+      ) : extraction ? (
         <p className="hint" data-testid="extract-summary">
           {extraction.seenPoints.toLocaleString('en')} of {extraction.points.toLocaleString('en')}{' '}
           points seen in {extraction.views} views (

@@ -1,10 +1,22 @@
 import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
-import { PerspectiveCamera, Vector2 } from 'three';
+import { useEffect, useMemo, useState } from 'react';
+import { PerspectiveCamera, Vector2, Vector3 } from 'three';
 import type { ViewCloud } from '../../workers/pipeline-api';
-import { applySegmentColors, applyValues, buildGeometry } from './point-geometry';
+import { pipelineRemote } from './controller';
+import { EDL_FLAG } from './edl-shader';
+import {
+  applyNormals,
+  applySegmentColors,
+  applyValues,
+  buildGeometry,
+  heightRange,
+} from './point-geometry';
 import { COLOR_MODE_INDEX, colormapTexture, createPointMaterial } from './point-material';
-import { getState, setState, useApp } from './store';
+import { getState, reportError, setState, useApp } from './store';
+
+const DEFAULT_UP: [number, number, number] = [0, 0, 1];
+/** The points are what eye-dome lighting shades (EyeDomeLighting.tsx). */
+const EDL_SHADED = { [EDL_FLAG]: true };
 
 /** The scene's cloud: one BufferGeometry, every colour mode in one shader. */
 export function PointCloud({ cloud }: { cloud: ViewCloud }) {
@@ -19,6 +31,11 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
   const heatRange = useApp((s) => s.heatRange);
   const pointSize = useApp((s) => s.pointSize);
   const sizeUnits = useApp((s) => s.sizeUnits);
+  const up = useApp((s) => s.scene?.up) ?? DEFAULT_UP;
+  const clipBox = useApp((s) => s.clipBox);
+  // Normals cost a neighbour search in the worker: asked only once the 'normal' mode is chosen.
+  const [normals, setNormals] = useState<{ cloud: ViewCloud; normals: Float32Array }>();
+  const wantNormals = colorMode === 'normal' && normals?.cloud !== cloud;
 
   useEffect(() => () => geometry.dispose(), [geometry]);
   useEffect(() => () => material.dispose(), [material]);
@@ -38,6 +55,41 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
     (material.uniforms.uViewRange.value as Vector2).set(0, Math.max(1, viewCounts?.max ?? 1));
     invalidate();
   }, [geometry, material, viewCounts, invalidate]);
+
+  useEffect(() => {
+    if (!wantNormals) return;
+    let current = true;
+    pipelineRemote()
+      ?.getViewNormals()
+      .then((n) => current && setNormals({ cloud, normals: n }))
+      .catch(reportError);
+    return () => {
+      current = false;
+    };
+  }, [cloud, wantNormals]);
+
+  useEffect(() => {
+    applyNormals(geometry, normals?.cloud === cloud ? normals.normals : undefined);
+    invalidate();
+  }, [geometry, cloud, normals, invalidate]);
+
+  const [upX, upY, upZ] = up;
+  useEffect(() => {
+    const axis: [number, number, number] = [upX, upY, upZ];
+    (material.uniforms.uUp.value as Vector3).set(...axis);
+    (material.uniforms.uHeightRange.value as Vector2).set(...heightRange(cloud.positions, axis));
+    invalidate();
+  }, [material, cloud, upX, upY, upZ, invalidate]);
+
+  useEffect(() => {
+    const u = material.uniforms;
+    u.uClip.value = !!clipBox;
+    if (clipBox) {
+      (u.uClipMin.value as Vector3).set(...clipBox.min);
+      (u.uClipMax.value as Vector3).set(...clipBox.max);
+    }
+    invalidate();
+  }, [material, clipBox, invalidate]);
 
   useEffect(() => {
     const u = material.uniforms;
@@ -69,5 +121,7 @@ export function PointCloud({ cloud }: { cloud: ViewCloud }) {
   });
 
   // Raycasting a million points on every click would stall the page; boxes and frusta are picked.
-  return <points geometry={geometry} material={material} raycast={() => null} />;
+  return (
+    <points geometry={geometry} material={material} raycast={() => null} userData={EDL_SHADED} />
+  );
 }

@@ -1,7 +1,9 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { CappedList } from './CappedList';
-import { cancelWork, openBuiltIn, openFiles, showFrame } from './controller';
+import { cancelWork, openBuiltIn, showFrame } from './controller';
 import { filesFromDrop, filesFromInput } from './dropped-files';
+import { openFilesWithFeatures } from './openscene-actions';
+import { reconstructScene } from './reconstruction-actions';
 import { reportError, useApp } from './store';
 
 function formatBounds(b: { min: number[]; max: number[] } | undefined): string {
@@ -34,6 +36,19 @@ export function ScenePanel() {
   const job = useApp((s) => s.job);
   const openProgress = useApp((s) => (s.job === 'open' ? s.progress : undefined));
   const canOpen = status !== 'starting' && (status !== 'busy' || job !== undefined);
+  // Reconstruction settings being edited, for one opening (epoch) of the scene; until then
+  // the fields show how its cloud was made.
+  const recon = scene?.reconstruction;
+  const [reconEdit, setReconEdit] = useState<{ epoch?: number; stride: string; voxelCm: string }>();
+  const reconFields =
+    reconEdit && reconEdit.epoch === scene?.epoch
+      ? reconEdit
+      : {
+          epoch: scene?.epoch,
+          stride: String(recon?.frameStride ?? 1),
+          voxelCm: String(Number(((recon?.voxelSize ?? 0) * 100).toFixed(3))),
+        };
+  const reconProgress = useApp((s) => (s.job === 'reconstruct' ? s.progress : undefined));
   return (
     <section
       className={`panel scene-panel${dragging ? ' dragging' : ''}`}
@@ -46,7 +61,7 @@ export function ScenePanel() {
       onDrop={(e) => {
         e.preventDefault();
         setDragging(false);
-        filesFromDrop(e.dataTransfer).then(openFiles, reportError);
+        filesFromDrop(e.dataTransfer).then(openFilesWithFeatures, reportError);
       }}
     >
       <h2 id={`${inputId}-title`}>Scene</h2>
@@ -74,11 +89,11 @@ export function ScenePanel() {
         disabled={!canOpen}
         data-testid="folder-input"
         onChange={(e) => {
-          if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
+          if (e.target.files?.length) openFilesWithFeatures(filesFromInput(e.target.files));
           e.target.value = '';
         }}
       />
-      <label htmlFor={filesId}>…or files (PLY, splat .ply/.splat, LAS, .sens)</label>
+      <label htmlFor={filesId}>…or files (PLY, splat .ply/.splat, LAS/LAZ, .sens)</label>
       <input
         id={filesId}
         type="file"
@@ -86,7 +101,7 @@ export function ScenePanel() {
         disabled={!canOpen}
         data-testid="files-input"
         onChange={(e) => {
-          if (e.target.files?.length) openFiles(filesFromInput(e.target.files));
+          if (e.target.files?.length) openFilesWithFeatures(filesFromInput(e.target.files));
           e.target.value = '';
         }}
       />
@@ -128,6 +143,63 @@ export function ScenePanel() {
             </dd>
           ) : null}
         </dl>
+      ) : null}
+      {recon ? (
+        <fieldset className="reconstruction" aria-label="Reconstruction">
+          <legend>Reconstruction</legend>
+          <p data-testid="reconstruction-summary">
+            {`${recon.framesUsed.toLocaleString('en')} of ${recon.framesTotal.toLocaleString('en')} frames, ${recon.pointCount.toLocaleString('en')} points`}
+            {recon.strideFrom === 'budget' && recon.frameStride > 1
+              ? ` (every ${recon.frameStride}th frame: the scan is over the ${(recon.pointBudget / 1e6).toLocaleString('en')} M point budget)`
+              : ''}
+          </p>
+          <div className="row">
+            <label htmlFor={`${inputId}-cloud-stride`}>Frame stride</label>
+            <input
+              id={`${inputId}-cloud-stride`}
+              type="number"
+              min={1}
+              step={1}
+              value={reconFields.stride}
+              onChange={(e) => setReconEdit({ ...reconFields, stride: e.target.value })}
+            />
+            <label htmlFor={`${inputId}-cloud-voxel`}>Voxel size (cm)</label>
+            <input
+              id={`${inputId}-cloud-voxel`}
+              type="number"
+              min={0.1}
+              step={0.5}
+              value={reconFields.voxelCm}
+              onChange={(e) => setReconEdit({ ...reconFields, voxelCm: e.target.value })}
+            />
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                reconstructScene({
+                  // Empty or malformed fields become NaN: the worker refuses them by name.
+                  frameStride: reconFields.stride.trim() === '' ? NaN : Number(reconFields.stride),
+                  voxelSize:
+                    (reconFields.voxelCm.trim() === '' ? NaN : Number(reconFields.voxelCm)) / 100,
+                })
+              }
+            >
+              Apply
+            </button>
+          </div>
+          {job === 'reconstruct' ? (
+            <div className="row">
+              <span aria-live="polite" data-testid="reconstruct-progress">
+                {reconProgress
+                  ? `${reconProgress.stage}: ${reconProgress.done}${reconProgress.total > 0 ? `/${reconProgress.total}` : ''} ${reconProgress.unit ?? ''}`
+                  : 'reconstructing…'}
+              </span>
+              <button type="button" onClick={() => cancelWork()}>
+                Cancel reconstruction
+              </button>
+            </div>
+          ) : null}
+        </fieldset>
       ) : null}
       {scene && frames.length > 0 ? (
         <div className="row">

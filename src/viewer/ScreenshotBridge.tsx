@@ -11,10 +11,13 @@ export function ScreenshotBridge() {
   const gl = useThree((s) => s.gl);
   const scene = useThree((s) => s.scene);
   const camera = useThree((s) => s.camera);
+  const advance = useThree((s) => s.advance);
   useEffect(() => {
     registerCapture(() => {
       const source = gl.domElement;
-      gl.render(scene, camera);
+      // One frame as the frameloop draws it, so a pass that takes over rendering (eye-dome
+      // lighting) is in the capture too.
+      advance(performance.now());
       const out = document.createElement('canvas');
       out.width = source.width;
       out.height = source.height;
@@ -34,6 +37,6 @@ export function ScreenshotBridge() {
       );
     });
     return () => registerCapture(undefined);
-  }, [gl, scene, camera]);
+  }, [gl, scene, camera, advance]);
   return null;
 }

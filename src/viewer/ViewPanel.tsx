@@ -1,11 +1,17 @@
 import { useId } from 'react';
+import { ClipPanel } from './ClipPanel';
 import { restartWorker, setPointBudget } from './controller';
+import { FrustumControls } from './FrustumControls';
 import { Legend } from './Legend';
 import { setState, useApp, type ColorMode, type ColormapName, type SizeUnits } from './store';
+import { writeHash } from './url-hash';
 
 const BUDGETS = [100_000, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000];
 
-/** Display options: colour mode and map, range, point size, budget, layers, worker restart. */
+/**
+ * Display options: colour mode and map, range, point size, eye-dome lighting, clipping box,
+ * budget, layers and frusta, worker restart.
+ */
 export function ViewPanel() {
   const id = useId();
   const colorMode = useApp((s) => s.colorMode);
@@ -16,6 +22,8 @@ export function ViewPanel() {
   const pointBudget = useApp((s) => s.pointBudget);
   const showGt = useApp((s) => s.showGt);
   const showFrusta = useApp((s) => s.showFrusta);
+  const edl = useApp((s) => s.edl);
+  const edlStrength = useApp((s) => s.edlStrength);
   const hasInstances = useApp((s) => !!s.cloud?.instanceIds);
   const hasSegments = useApp((s) => !!s.segmentIds);
 
@@ -37,6 +45,8 @@ export function ViewPanel() {
         <option value="segment" disabled={!hasSegments}>
           Segments
         </option>
+        <option value="height">Height</option>
+        <option value="normal">Normal</option>
       </select>
       <label htmlFor={`${id}-map`}>Colour map</label>
       <select
@@ -90,6 +100,30 @@ export function ViewPanel() {
           <option value="metres">metres</option>
         </select>
       </div>
+      <div className="row">
+        <input
+          id={`${id}-edl`}
+          type="checkbox"
+          checked={edl}
+          onChange={(e) => {
+            setState({ edl: e.target.checked });
+            writeHash();
+          }}
+        />
+        <label htmlFor={`${id}-edl`}>Eye-dome lighting</label>
+        <label htmlFor={`${id}-edls`}>strength</label>
+        <input
+          id={`${id}-edls`}
+          type="range"
+          min={0.1}
+          max={5}
+          step={0.1}
+          value={edlStrength}
+          disabled={!edl}
+          onChange={(e) => setState({ edlStrength: Number(e.target.value) })}
+        />
+      </div>
+      <ClipPanel />
       <label htmlFor={`${id}-budget`}>Point budget</label>
       <select
         id={`${id}-budget`}
@@ -118,6 +152,7 @@ export function ViewPanel() {
         />
         <label htmlFor={`${id}-frusta`}>Camera frusta</label>
       </div>
+      {showFrusta ? <FrustumControls /> : null}
       <button type="button" onClick={() => restartWorker()}>
         Restart worker
       </button>

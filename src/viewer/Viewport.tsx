@@ -3,6 +3,7 @@ import { BenchBridge } from './BenchBridge';
 import { Boxes } from './Boxes';
 import { BoxLabels } from './BoxLabels';
 import { CameraRig } from './CameraRig';
+import { EyeDomeLighting } from './EyeDomeLighting';
 import { Frusta } from './Frusta';
 import { PickMarkers } from './PickMarkers';
 import { PointCloud } from './PointCloud';
@@ -19,6 +20,7 @@ const BENCH = new URLSearchParams(location.search).has('bench');
 export function Viewport() {
   const cloud = useApp((s) => s.cloud);
   const showFrusta = useApp((s) => s.showFrusta);
+  const edl = useApp((s) => s.edl);
   return (
     <div className="viewport" data-testid="viewport">
       <Canvas
@@ -45,6 +47,7 @@ export function Viewport() {
         {showFrusta ? <Frusta /> : null}
         <CameraRig />
         <ScreenshotBridge />
+        {edl ? <EyeDomeLighting /> : null}
         {BENCH ? <BenchBridge /> : null}
       </Canvas>
       <BoxLabels />

@@ -28,6 +28,33 @@ export function applySegmentColors(geometry: BufferGeometry, ids: Int32Array | u
   attr.needsUpdate = true;
 }
 
+/**
+ * Writes per-point unit normals in place; normals of another length (another level's) or none
+ * leave (0, 0, 0), which the shader shows as mid grey.
+ */
+export function applyNormals(geometry: BufferGeometry, normals: Float32Array | undefined): void {
+  const attr = geometry.getAttribute('pointNormal') as BufferAttribute;
+  const array = attr.array as Float32Array;
+  if (normals && normals.length === array.length) array.set(normals);
+  else array.fill(0);
+  attr.needsUpdate = true;
+}
+
+/** The range of heights along `up` (min, max of position · up) over the cloud's points. */
+export function heightRange(
+  positions: Float32Array,
+  up: readonly [number, number, number],
+): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < positions.length; i += 3) {
+    const h = positions[i] * up[0] + positions[i + 1] * up[1] + positions[i + 2] * up[2];
+    if (h < lo) lo = h;
+    if (h > hi) hi = h;
+  }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
 function fillGrey(array: Uint8Array): void {
   for (let i = 0; i < array.length; i += 3) array.set(NO_SEGMENT_RGB, i);
 }
@@ -45,6 +72,7 @@ export function buildGeometry(cloud: ViewCloud): BufferGeometry {
   const segmentRgb = new Uint8Array(n * 3);
   fillGrey(segmentRgb);
   geometry.setAttribute('segmentRgb', new BufferAttribute(segmentRgb, 3, true));
+  geometry.setAttribute('pointNormal', new BufferAttribute(new Float32Array(n * 3), 3));
   geometry.computeBoundingSphere();
   return geometry;
 }

@@ -9,6 +9,7 @@ import {
   RGBAFormat,
   ShaderMaterial,
   Vector2,
+  Vector3,
 } from 'three';
 import { colormapLut } from './colormaps';
 import type { ColorMode, ColormapName } from './store';
@@ -19,6 +20,8 @@ export const COLOR_MODE_INDEX: Record<ColorMode, number> = {
   views: 2,
   instance: 3,
   segment: 4,
+  height: 5,
+  normal: 6,
 };
 
 const vertexShader = /* glsl */ `
@@ -27,6 +30,7 @@ attribute float score;
 attribute float views;
 attribute float instanceId;
 attribute vec3 segmentRgb;
+attribute vec3 pointNormal;
 uniform int uMode;
 uniform sampler2D uColormap;
 uniform vec2 uRange;
@@ -35,6 +39,11 @@ uniform float uSize;
 uniform bool uWorldSize;
 uniform float uProjScale;
 uniform float uPixelRatio;
+uniform vec3 uUp;
+uniform vec2 uHeightRange;
+uniform bool uClip;
+uniform vec3 uClipMin;
+uniform vec3 uClipMax;
 varying vec3 vColor;
 
 bool hasValue(float v) { return v > -1e30 && v < 1e30; } // NaN fails both comparisons
@@ -51,6 +60,12 @@ vec3 instanceColor(float id) {
 }
 
 void main() {
+  if (uClip && (any(lessThan(position, uClipMin)) || any(greaterThan(position, uClipMax)))) {
+    // Outside the clip volume of every view: the point is culled before rasterisation.
+    gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+    gl_PointSize = 0.0;
+    return;
+  }
   vec3 base = rgb;
   if (uMode == 1) {
     base = hasValue(score) ? ramp(score, uRange) : mix(rgb, vec3(0.5), 0.7) * 0.5;
@@ -60,6 +75,11 @@ void main() {
     base = instanceColor(instanceId);
   } else if (uMode == 4) {
     base = segmentRgb;
+  } else if (uMode == 5) {
+    base = ramp(dot(position, uUp), uHeightRange);
+  } else if (uMode == 6) {
+    // Unknown normals (0, 0, 0, or not fetched yet) stay mid grey.
+    base = 0.5 + 0.5 * pointNormal;
   }
   vColor = base;
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
@@ -98,6 +118,12 @@ export function createPointMaterial(): ShaderMaterial {
       uProjScale: { value: 500 },
       /** Device pixels per CSS pixel: sizes in 'pixels' mean CSS pixels. */
       uPixelRatio: { value: 1 },
+      /** World up (unit) and the cloud's range of heights along it, for the 'height' mode. */
+      uUp: { value: new Vector3(0, 0, 1) },
+      uHeightRange: { value: new Vector2(0, 1) },
+      uClip: { value: false },
+      uClipMin: { value: new Vector3() },
+      uClipMax: { value: new Vector3() },
     },
   });
 }

@@ -19,8 +19,7 @@ import type {
   ViewCloud,
 } from '../../workers/pipeline-api';
 
-export type ColorMode =
-  'rgb' | 'heatmap' | 'views' | 'instance' | 'segment' | 'height' | 'normal';
+export type ColorMode = 'rgb' | 'heatmap' | 'views' | 'instance' | 'segment' | 'height' | 'normal';
 export type ColormapName = 'turbo' | 'viridis';
 export type SizeUnits = 'pixels' | 'metres';
 export type AppStatus = 'starting' | 'ready' | 'busy' | 'error';

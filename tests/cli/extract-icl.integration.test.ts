@@ -38,6 +38,10 @@ describe.skipIf(!hasIcl)('cli extract on ICL-NUIM (all 211 views)', () => {
       out,
       '--stride',
       '1',
+      // The cloud from every 10th frame (as before reconstruction defaulted to every frame): the
+      // features still come from all 211 views.
+      '--cloud-stride',
+      '10',
       '--detail',
       'coarse',
       '--json',

@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateDemoRoom } from '../../src/demo-room/demo-room';
 import { encodeFeatureBundle } from '../../src/pipeline/features/bundle';
 import type { ExtractResult } from '../../src/pipeline/features/extract';
 import {
@@ -17,50 +16,27 @@ import {
   readOpenSceneFeatures,
   writeOpenSceneFeatures,
 } from '../../src/pipeline/features/openscene';
-import { writePly } from '../../src/pipeline/scene/readers/ply-writer';
 import { OFFLINE_EMBED_DIM } from '../../src/pipeline/clip/offline/offline-spec';
+import {
+  OPENSCENE_SCENE as SCENE,
+  torchWritesOpenScene,
+  writeOpenSceneMeshFolder,
+} from '../fixtures/openscene-scene';
 import { describeWithPython } from '../oracles/python';
 import { cli } from './run-cli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'openscene-'));
-const SCENE = 'scene0000_00';
-const sceneDir = path.join(tmp, SCENE);
+let sceneDir = '';
 let pointCount = 0;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(() => {
-  const scene = generateDemoRoom({
-    views: 2,
-    width: 80,
-    height: 60,
-    objectPointSpacing: 0.04,
-    shellPointSpacing: 0.08,
-  });
-  mkdirSync(sceneDir, { recursive: true });
-  writeFileSync(path.join(sceneDir, `${SCENE}_vh_clean_2.ply`), writePly(scene.cloud!));
-  pointCount = scene.cloud!.positions.length / 3;
+  ({ dir: sceneDir, pointCount } = writeOpenSceneMeshFolder(tmp, SCENE));
 }, 120_000);
-
-/** torch writes OpenScene's file; returns the mask and the feat bits as torch holds them. */
-const TORCH_WRITES = `
-import json, sys, torch
-out, n, d, seed = json.load(sys.stdin)
-g = torch.Generator().manual_seed(seed)
-mask = torch.rand(n, generator=g) > 0.3
-feat = torch.nn.functional.normalize(torch.randn(int(mask.sum()), d, generator=g), dim=1).half()
-torch.save({"feat": feat, "mask_full": mask}, out)
-print(json.dumps({"mask": mask.to(torch.uint8).numpy().tobytes().hex(),
-                  "feat": feat.view(torch.int16).numpy().tobytes().hex(), "k": int(mask.sum())}))
-`;
 
 describeWithPython('OpenScene features both ways', ['torch'], (py) => {
   it('imports a torch-written <scene>_0.pt over the mesh and answers a query', async () => {
     const file = path.join(sceneDir, `${SCENE}_0.pt`);
-    const want = py.run<{ mask: string; feat: string; k: number }>(TORCH_WRITES, [
-      file,
-      pointCount,
-      OFFLINE_EMBED_DIM,
-      1,
-    ]);
+    const want = torchWritesOpenScene(py, file, pointCount, OFFLINE_EMBED_DIM, 1);
     // the field our import builds holds exactly torch's values on exactly torch's points
     const imported = readOpenSceneFeatures(new Uint8Array(readFileSync(file)), file, pointCount);
     expect(Buffer.from(Uint8Array.from(imported.viewCounts)).toString('hex')).toBe(want.mask);
@@ -111,14 +87,14 @@ describeWithPython('OpenScene features both ways', ['torch'], (py) => {
 
   it('a 512-d (LSeg) file queried with a 64-d model says which text space it needs', async () => {
     const file = path.join(tmp, 'lseg.pt');
-    py.run(TORCH_WRITES, [file, pointCount, 512, 2]);
+    torchWritesOpenScene(py, file, pointCount, 512, 2);
     const r = await cli('query', sceneDir, 'red', '--model', 'offline', '--features', file);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/D = 64, the bundle's features D = 512; .*CLIP ViT-B\/32/);
     const noModel = await cli('query', sceneDir, 'red', '--features', file);
     expect(noModel.stderr).toMatch(/LSeg .*pass --model/);
     const wrongMesh = path.join(tmp, 'wrong.pt');
-    py.run(TORCH_WRITES, [wrongMesh, pointCount + 1, 64, 3]);
+    torchWritesOpenScene(py, wrongMesh, pointCount + 1, 64, 3);
     const w = await cli('query', sceneDir, 'red', '--model', 'offline', '--features', wrongMesh);
     expect(w.stderr).toMatch(/covers \d+ points but the mesh has \d+ vertices/);
   }, 300_000);

@@ -26,6 +26,8 @@ import type { ProposalIndex } from '../../pipeline/query/proposal-grounding';
 import { parseQueryFile } from '../../pipeline/query/query-file';
 import type { QueryScene } from '../../pipeline/query/text-query';
 import { openScene } from '../../pipeline/scene/open-scene';
+import { ensureCloud } from '../../pipeline/scene/reconstruct';
+import { RECONSTRUCTION_USAGE, reconstructionFlags } from '../reconstruction-flags';
 import type { Scene } from '../../pipeline/scene/types';
 import { writeFiles } from '../../hosts/node/write-files';
 import { progressLine } from '../progress-line';
@@ -121,14 +123,14 @@ async function featuresFor(
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  usage:
-    'eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--views captured|rendered|both] [--grounding objects|clusters]',
+  usage: `eval <scene-with-gt> [--model offline|hub[:REPO]|DIR] [--variant v] [--queries FILE] [--bundle DIR] [--stride k] ${RECONSTRUCTION_USAGE} [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--views captured|rendered|both] [--grounding objects|clusters]`,
   summary:
     "grounding benchmark: per query the top box's 3D IoU with its GT object, and Acc@0.25 / Acc@0.5",
   async run(args, io) {
     const scenePath = args.positionals[0];
     if (!scenePath) throw new CliUsageError('eval needs a scene with ground-truth objects');
     const options = queryOptionsFromFlags(args);
+    const reconstruction = reconstructionFlags(args);
     const queriesFile = flagString(args, 'queries') ?? defaultQueriesFile(scenePath);
     let queryBytes: Uint8Array;
     try {
@@ -138,6 +140,11 @@ export const evalCommand: CliCommand = {
     }
     const queries = parseQueryFile(queryBytes, queriesFile);
     const scene = await openScene(await NodeFileSource.open(scenePath), { onWarning: io.warn });
+    // A scan without a cloud file gets its points as the flags ask (extraction keeps them).
+    await ensureCloud(scene, {
+      ...reconstruction,
+      onProgress: (p) => io.progress(progressLine(p)),
+    });
     if (!scene.objects || scene.objects.length === 0) {
       throw new UnsupportedError(
         `${scenePath}: the scene has no ground-truth objects to evaluate against`,

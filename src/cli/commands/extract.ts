@@ -17,6 +17,8 @@ import { checkOutputFolder, writeFiles, writeFilesInto } from '../../hosts/node/
 import { UnsupportedError } from '../../pipeline/errors';
 import { progressLine } from '../progress-line';
 import { modelRuntime } from '../model-runtime';
+import { RECONSTRUCTION_USAGE, reconstructionFlags } from '../reconstruction-flags';
+import { ensureCloud } from '../../pipeline/scene/reconstruct';
 import { FEATURE_DETAIL_PRESETS, type FeatureDetail } from '../../pipeline/defaults';
 import type { ParsedArgs } from '../args';
 import type { CliIo } from '../command';
@@ -70,8 +72,7 @@ export type ExtractReport = Awaited<ReturnType<typeof runExtract>>;
 
 export const extractCommand: CliCommand = {
   name: 'extract',
-  usage:
-    'extract <scene> --model <offline|DIR|vision:FILE.onnx> --out DIR [--force] [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--dense-short-side px] [--dense-stride px] [--stride k] [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]',
+  usage: `extract <scene> --model <offline|DIR|vision:FILE.onnx> --out DIR [--force] [--features dense|crops] [--dense-method clearclip|naclip|maskclip|sclip] [--dense-short-side px] [--dense-stride px] [--stride k] ${RECONSTRUCTION_USAGE} [--views captured|rendered|both] [--detail coarse|standard|fine] [--scales 0.5,0.25] [--overlap 0.5] [--batch n] [--border px] [--features-dtype f2|f4] [--variant v] [--threads n]`,
   summary:
     'fuse multi-view CLIP features onto the points and write a feature bundle (.npy + compact field)',
   run: (args, io) => runExtract(args, io),
@@ -114,6 +115,7 @@ export async function runExtract(
     views: viewsFlag(args),
   };
   const numThreads = flagNumber(args, 'threads');
+  const reconstruction = reconstructionFlags(args);
   // Refused before the work, not after it: an existing output needs --force, the input never.
   const writeOptions = { force: args.flags.force === true, inputs: [scenePath] };
   if (!output.intoStagingFolder) await checkOutputFolder(out, writeOptions);
@@ -121,6 +123,8 @@ export async function runExtract(
   const tStart = performance.now();
   const source = await NodeFileSource.open(scenePath);
   const scene = await openScene(source, { onWarning: io.warn });
+  // A scan without a cloud file gets its points here, as the flags ask (extraction keeps them).
+  await ensureCloud(scene, { ...reconstruction, onProgress });
   const tScene = performance.now();
   const modelSpec = flagString(args, 'model') ?? 'offline';
   const load = (): Promise<ExtractModel> =>

@@ -7,6 +7,7 @@ import { readNpy } from '../../pipeline/io/npy';
 import { groundScoresOnObjects } from '../../pipeline/query/ground-objects';
 import type { GroundedBox } from '../../pipeline/query/types';
 import { openScenePoints, segmentScenePoints } from './scene-points';
+import { RECONSTRUCTION_USAGE, reconstructionFlags } from '../reconstruction-flags';
 
 export interface GroundCommandResult {
   scene: string;
@@ -51,7 +52,7 @@ export async function readPointScores(file: string, points: number): Promise<Flo
 
 export const groundCommand: CliCommand = {
   name: 'ground',
-  usage: 'ground <scene-or-bundle> --scores FILE.npy [--top-k k] [--logistic] [--json]',
+  usage: `ground <scene-or-bundle> --scores FILE.npy [--top-k k] [--logistic] ${RECONSTRUCTION_USAGE} [--json]`,
   summary:
     "ground any per-point heatmap (float32 per point, NaN = unseen, the scene's point order) on the scene's objects: ranked boxes with location tokens",
   async run(args, io) {
@@ -66,7 +67,8 @@ export const groundCommand: CliCommand = {
     if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) {
       throw new CliUsageError('--top-k must be a positive integer');
     }
-    const scene = await openScenePoints(path, io);
+    const reconstruction = reconstructionFlags(args);
+    const scene = await openScenePoints(path, io, reconstruction);
     const points = scene.cloud.positions.length / 3;
     const scores = await readPointScores(scoresFile, points);
     const { index, ms: segmentMs } = segmentScenePoints(scene, io);

@@ -3,6 +3,7 @@ import { CliUsageError, flagNumber } from '../args';
 import { listSceneObjects } from '../../pipeline/session/object-list';
 import type { SceneObject } from '../../pipeline/session/types';
 import { openScenePoints, segmentScenePoints } from './scene-points';
+import { RECONSTRUCTION_USAGE, reconstructionFlags } from '../reconstruction-flags';
 
 export interface ObjectsCommandResult {
   scene: string;
@@ -17,7 +18,7 @@ export interface ObjectsCommandResult {
 
 export const objectsCommand: CliCommand = {
   name: 'objects',
-  usage: 'objects <scene-or-bundle> [--level L] [--json]',
+  usage: `objects <scene-or-bundle> [--level L] ${RECONSTRUCTION_USAGE} [--json]`,
   summary:
     'segment a scene (weight-free, hierarchical) and list its object proposals: id, level, parent, box, point count, structure, location tokens',
   async run(args, io) {
@@ -27,7 +28,8 @@ export const objectsCommand: CliCommand = {
     if (level !== undefined && !(Number.isInteger(level) && level >= 0)) {
       throw new CliUsageError('--level must be a non-negative integer');
     }
-    const scene = await openScenePoints(path, io);
+    const reconstruction = reconstructionFlags(args);
+    const scene = await openScenePoints(path, io, reconstruction);
     const { index, ms: segmentMs } = segmentScenePoints(scene, io);
     const list = listSceneObjects(index.segmentation, scene.normalisation);
     if (level !== undefined && level >= list.levelCount) {

@@ -15,6 +15,7 @@ import { openScene } from '../../pipeline/scene/open-scene';
 import { ensureCloud } from '../../pipeline/scene/reconstruct';
 import type { GtObject, PointCloud } from '../../pipeline/scene/types';
 import { inferUp, inferUpOfCloud } from '../../pipeline/session/scene-summary';
+import type { ReconstructionInput } from '../../pipeline/session/types';
 import type { SceneNormalisation } from '../../tokens/location-tokens';
 import { progressLine } from '../progress-line';
 
@@ -38,7 +39,11 @@ async function isFeatureBundle(source: NodeFileSource): Promise<boolean> {
   }
 }
 
-export async function openScenePoints(path: string, io: CliIo): Promise<ScenePoints> {
+export async function openScenePoints(
+  path: string,
+  io: CliIo,
+  reconstruction: ReconstructionInput = {},
+): Promise<ScenePoints> {
   const source = await NodeFileSource.open(path);
   if (await isFeatureBundle(source)) {
     const bundle = await readFeatureBundle(source);
@@ -52,7 +57,10 @@ export async function openScenePoints(path: string, io: CliIo): Promise<ScenePoi
     };
   }
   const scene = await openScene(source, { onWarning: io.warn });
-  const cloud = await ensureCloud(scene, { onProgress: (p) => io.progress(progressLine(p)) });
+  const cloud = await ensureCloud(scene, {
+    ...reconstruction,
+    onProgress: (p) => io.progress(progressLine(p)),
+  });
   if (!cloud || cloud.positions.length === 0) {
     throw new UnsupportedError(`${path}: the scene has no points`);
   }

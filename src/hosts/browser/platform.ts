@@ -6,6 +6,7 @@
 import { installPlatform, type Platform } from '../../pipeline/platform';
 import { CacheStorageModelCache } from './cache-storage-model-cache';
 import { browserImageDecoderAvailable, decodeWithBrowser } from './image-decoder';
+import { browserLazPerf } from './laz-perf';
 
 interface GpuLike {
   requestAdapter(): Promise<unknown>;
@@ -25,7 +26,12 @@ async function webGpuProviders(): Promise<string[]> {
   }
 }
 
-export function browserPlatform(): Partial<Platform> {
+export interface BrowserPlatformOptions {
+  /** Where the bundler put laz-perf's .wasm (the worker imports it with `?url`); none = no LAZ. */
+  lazPerfWasmUrl?: string;
+}
+
+export function browserPlatform(options: BrowserPlatformOptions = {}): Partial<Platform> {
   const cores = navigator.hardwareConcurrency ?? 1;
   return {
     name: 'browser',
@@ -35,9 +41,10 @@ export function browserPlatform(): Partial<Platform> {
     decodeImage: browserImageDecoderAvailable() ? decodeWithBrowser : undefined,
     modelCache: typeof caches !== 'undefined' ? new CacheStorageModelCache(caches) : undefined,
     now: () => performance.now(),
+    lazPerf: options.lazPerfWasmUrl ? browserLazPerf(options.lazPerfWasmUrl) : undefined,
   };
 }
 
-export function installBrowserPlatform(): Platform {
-  return installPlatform(browserPlatform());
+export function installBrowserPlatform(options: BrowserPlatformOptions = {}): Platform {
+  return installPlatform(browserPlatform(options));
 }

@@ -15,6 +15,7 @@ import {
   type Platform,
 } from '../../pipeline/platform';
 import { NodeDirectoryModelCache } from './directory-model-cache';
+import { loadNodeLazPerf } from './laz-perf';
 
 export const DEFAULT_NODE_MODEL_CACHE_DIR = nodePath.join(
   os.homedir(),
@@ -134,6 +135,7 @@ export function nodePlatform(options: NodePlatformOptions = {}): Partial<Platfor
     modelCache: new NodeDirectoryModelCache(options.modelCacheDir ?? DEFAULT_NODE_MODEL_CACHE_DIR),
     now: () => performance.now(),
     ort: () => (runtime ??= resolveNodeOrtRuntime(options.runtime)),
+    lazPerf: loadNodeLazPerf,
   };
 }
 

@@ -8,25 +8,36 @@
  * in `scene.cloud`. `reconstructionOf(scene)` tells whether (and how) the cloud was reconstructed.
  */
 import { SCENE_DEFAULTS } from '../defaults';
-import { throwIfAborted } from '../errors';
+import { UnsupportedError, throwIfAborted } from '../errors';
 import { VoxelAccumulator } from '../geometry/voxel-grid';
 import { progressTracker, type WorkOptions } from '../progress';
 import type { PointCloud, RgbdFrame, Scene } from './types';
 
 export interface ReconstructOptions extends WorkOptions {
-  /** Use every k-th frame (1 = all). */
+  /**
+   * Use every k-th frame (1 = all), a positive integer. Unset: the smallest stride whose frames
+   * fit `maxRawPoints` (1 for most scans).
+   */
   frameStride?: number;
-  /** Voxel edge in metres. */
+  /** Voxel edge in metres (one mean point per occupied voxel). */
   voxelSize?: number;
   /** Depth beyond this many metres is ignored. */
   maxDepth?: number;
+  /** Back-projected depth pixels allowed when the stride is chosen (not when it is given). */
+  maxRawPoints?: number;
 }
 
 export interface ReconstructionSummary {
   frameStride: number;
+  /** 'option': the stride asked for; 'budget': the smallest that fits `pointBudget`. */
+  strideFrom: 'option' | 'budget';
   voxelSize: number;
   maxDepth: number;
   framesUsed: number;
+  /** Frames of the scan (framesUsed = ceil(framesTotal / frameStride)). */
+  framesTotal: number;
+  /** The back-projected pixel budget the stride was chosen for. */
+  pointBudget: number;
   /** Back-projected points before downsampling. */
   rawPoints: number;
   pointCount: number;
@@ -39,18 +50,60 @@ export function reconstructionOf(scene: Scene): ReconstructionSummary | undefine
   return summaries.get(scene);
 }
 
-function resolveOptions(options: ReconstructOptions) {
-  const frameStride = Math.max(
-    1,
-    Math.floor(options.frameStride ?? SCENE_DEFAULTS.reconstructFrameStride),
-  );
-  const voxelSize = options.voxelSize ?? SCENE_DEFAULTS.reconstructVoxelSize;
-  const maxDepth = options.maxDepth ?? SCENE_DEFAULTS.reconstructMaxDepth;
-  if (!(voxelSize > 0) || !Number.isFinite(voxelSize)) {
-    throw new RangeError(`voxelSize must be a positive number of metres, got ${voxelSize}`);
+function positive(name: string, value: number, unit: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
+    throw new UnsupportedError(
+      `reconstruction ${name} must be a positive number${unit}, got ${value}`,
+    );
   }
-  if (!(maxDepth > 0)) throw new RangeError(`maxDepth must be positive, got ${maxDepth}`);
-  return { frameStride, voxelSize, maxDepth };
+  return value;
+}
+
+/** Depth pixels of every `stride`-th frame: what a reconstruction with that stride back-projects. */
+function pixelsAtStride(frames: readonly RgbdFrame[], stride: number): number {
+  let pixels = 0;
+  for (let i = 0; i < frames.length; i += stride) {
+    pixels += frames[i].depthIntrinsics.width * frames[i].depthIntrinsics.height;
+  }
+  return pixels;
+}
+
+/**
+ * The smallest stride whose frames back-project at most `budget` pixels (1 when the scan fits;
+ * at worst one frame per scan, which is taken even if it alone is over).
+ */
+export function strideForBudget(frames: readonly RgbdFrame[], budget: number): number {
+  let stride = 1;
+  while (stride < frames.length && pixelsAtStride(frames, stride) > budget) stride++;
+  return stride;
+}
+
+/** The options checked (typed errors naming the option) and the stride decided. */
+export function resolveReconstruction(scene: Scene, options: ReconstructOptions = {}) {
+  const voxelSize = positive(
+    'voxel size',
+    options.voxelSize ?? SCENE_DEFAULTS.reconstructVoxelSize,
+    ' of metres',
+  );
+  const maxDepth = positive(
+    'max depth',
+    options.maxDepth ?? SCENE_DEFAULTS.reconstructMaxDepth,
+    ' of metres',
+  );
+  const pointBudget = positive(
+    'point budget',
+    options.maxRawPoints ?? SCENE_DEFAULTS.reconstructMaxRawPoints,
+    '',
+  );
+  const asked = options.frameStride;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
+    throw new UnsupportedError(
+      `reconstruction frame stride must be a positive integer (1 = every frame), got ${asked}`,
+    );
+  }
+  const frameStride = asked ?? strideForBudget(scene.frames, pointBudget);
+  const strideFrom: ReconstructionSummary['strideFrom'] = asked === undefined ? 'budget' : 'option';
+  return { frameStride, strideFrom, voxelSize, maxDepth, pointBudget };
 }
 
 /** Adds one frame's valid depth pixels to the accumulator; returns how many points it added. */
@@ -107,7 +160,10 @@ export async function reconstructCloud(
   scene: Scene,
   options: ReconstructOptions = {},
 ): Promise<{ cloud: PointCloud; summary: ReconstructionSummary }> {
-  const { frameStride, voxelSize, maxDepth } = resolveOptions(options);
+  const { frameStride, strideFrom, voxelSize, maxDepth, pointBudget } = resolveReconstruction(
+    scene,
+    options,
+  );
   const selected = scene.frames.filter((_, i) => i % frameStride === 0);
   const grid = new VoxelAccumulator(voxelSize);
   const report = progressTracker('reconstruct', selected.length, 'frames', options.onProgress);
@@ -123,9 +179,12 @@ export async function reconstructCloud(
     cloud,
     summary: {
       frameStride,
+      strideFrom,
       voxelSize,
       maxDepth,
       framesUsed: selected.length,
+      framesTotal: scene.frames.length,
+      pointBudget,
       rawPoints,
       pointCount: cloud.positions.length / 3,
     },
@@ -134,16 +193,35 @@ export async function reconstructCloud(
 
 /**
  * The scene's cloud, reconstructing it from the frames (once) when the source had none.
- * Returns undefined for a scene with neither.
+ * Returns undefined for a scene with neither. Options are checked even when the cloud exists.
  */
 export async function ensureCloud(
   scene: Scene,
   options: ReconstructOptions = {},
 ): Promise<PointCloud | undefined> {
+  if (scene.frames.length > 0) resolveReconstruction(scene, options);
   if (scene.cloud) return scene.cloud;
   if (scene.frames.length === 0) return undefined;
   const { cloud, summary } = await reconstructCloud(scene, options);
   scene.cloud = cloud;
   summaries.set(scene, summary);
   return cloud;
+}
+
+/**
+ * The scene as it was opened, before its cloud was reconstructed: a copy to reconstruct again
+ * with other options (ensureCloud), while the original keeps its cloud until the copy is ready
+ * (a cancelled or failed reconstruction changes nothing). Refuses a scene whose points came from
+ * a file (that cloud is the scan, not a reconstruction) or that has no frames.
+ */
+export function sceneToReconstruct(scene: Scene): Scene {
+  if (scene.frames.length === 0) {
+    throw new UnsupportedError(`${scene.name}: no RGB-D frames to reconstruct a cloud from`);
+  }
+  if (scene.cloud && !summaries.has(scene)) {
+    throw new UnsupportedError(
+      `${scene.name}: its points come from a file, not from its frames; there is nothing to reconstruct`,
+    );
+  }
+  return { ...scene, cloud: undefined, warnings: [...scene.warnings] };
 }

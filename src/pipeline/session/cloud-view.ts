@@ -2,6 +2,7 @@
  * The cloud a viewer draws and the per-point values that follow it: the scene's voxel levels,
  * the level last shown (per-point values are gathered with its indices), and value ranges.
  */
+import { estimateNormals, type NormalOptions } from '../geometry/point-normals';
 import { cloudLevels, gatherLevel, pickLevel, type CloudLevel } from '../scene/cloud-levels';
 import type { PointCloud } from '../scene/types';
 import type { PointScores, ViewCloud } from './types';
@@ -13,6 +14,8 @@ export class CloudView {
   private levels: CloudLevel[] | undefined;
   private levelsBudget = 0;
   private shown: CloudLevel | undefined;
+  /** Normals of the level last shown, estimated once per level (they cost a neighbour search). */
+  private shownNormals: { level: CloudLevel; normals: Float32Array } | undefined;
 
   constructor(private readonly cloud: PointCloud | undefined) {}
 
@@ -65,5 +68,20 @@ export class CloudView {
     }
     if (min > max) [min, max] = [0, 1];
     return { values: out, min, max };
+  }
+
+  /**
+   * Unit normals (n×3) of the points last shown, estimated on that level (its spacing sets the
+   * radius); (0, 0, 0) where a point has too few neighbours. Returns a copy the caller may keep.
+   */
+  normals(orient: Pick<NormalOptions, 'viewpoint' | 'up'>): Float32Array {
+    const cloud = this.cloud;
+    if (!cloud) return new Float32Array(0);
+    const level = this.shown ?? { voxelSize: 0, count: cloud.positions.length / 3 };
+    if (this.shownNormals?.level !== level) {
+      const positions = gatherLevel(level, cloud.positions, 3, (n) => new Float32Array(n));
+      this.shownNormals = { level, normals: estimateNormals(positions, orient) };
+    }
+    return this.shownNormals.normals.slice();
   }
 }

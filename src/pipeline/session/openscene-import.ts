@@ -2,7 +2,7 @@
  * A scene folder that holds OpenScene fused features next to its mesh (`<scene>_<n>.pt`) opens
  * with those features as its extraction, so the viewer can query them without extracting.
  */
-import { readOpenSceneFeatures, openSceneBundle } from '../features/openscene';
+import { readOpenSceneFeatures, openSceneBundle, openSceneTextSpace } from '../features/openscene';
 import { UnsupportedError } from '../errors';
 import type { FileSource } from '../io/file-source';
 import type { Scene } from '../scene/types';
@@ -45,6 +45,11 @@ export async function openSceneExtraction(
       warnings: [`features imported from ${files[0]} (OpenScene)`],
       fromCache: false,
       cacheKey: '',
+      importedFrom: {
+        format: 'openscene',
+        file: files[0],
+        textSpace: openSceneTextSpace(imported.dim),
+      },
     },
   };
 }

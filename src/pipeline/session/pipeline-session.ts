@@ -27,7 +27,7 @@ import { NegativeSimilarityCache } from '../query/relevancy';
 import { negativeEmbeddingCache } from '../query/text-embedding';
 import { queryByText, type QueryCaches } from '../query/text-query';
 import { openScene } from '../scene/open-scene';
-import { ensureCloud } from '../scene/reconstruct';
+import { ensureCloud, sceneToReconstruct, type ReconstructOptions } from '../scene/reconstruct';
 import type { RgbdFrame, RgbImage, Scene } from '../scene/types';
 import { encodeBoxToTokens, parseLocationTokens, type SceneNormalisation } from '../../tokens';
 import { CloudView } from './cloud-view';
@@ -68,6 +68,7 @@ import type {
   PointScores,
   QueryInput,
   QueryReply,
+  ReconstructionInput,
   RgbPixels,
   SceneListEntry,
   SceneSummary,
@@ -152,22 +153,57 @@ export class PipelineSession {
     }));
   }
 
-  /** Opens a built-in scene; a failure (or a cancel) keeps the scene that was open. */
-  openBuiltInScene(id: string, onProgress?: ProgressCallback): Promise<SceneSummary> {
+  /**
+   * Opens a built-in scene; a failure (or a cancel) keeps the scene that was open.
+   * `reconstruction`: how a scan without a cloud file gets its points (defaults when unset).
+   */
+  openBuiltInScene(
+    id: string,
+    onProgress?: ProgressCallback,
+    reconstruction?: ReconstructionInput,
+  ): Promise<SceneSummary> {
     const entry = this.host.builtInScenes?.find((s) => s.id === id);
     if (!entry) return Promise.reject(new UnsupportedError(`Unknown built-in scene: ${id}`));
     return this.jobs.run(onProgress, async (signal, report) => {
       report({ stage: 'open', done: 0, total: 1, message: `opening ${entry.name}` });
-      return this.openFrom(id, await entry.source(), signal, report);
+      return this.openFrom(id, await entry.source(), signal, report, reconstruction);
     });
   }
 
   /** Opens a scene from a folder or file the user gave; a failure keeps the open scene. */
-  openSource(source: FileSource, onProgress?: ProgressCallback): Promise<SceneSummary> {
+  openSource(
+    source: FileSource,
+    onProgress?: ProgressCallback,
+    reconstruction?: ReconstructionInput,
+  ): Promise<SceneSummary> {
     return this.jobs.run(onProgress, async (signal, report) => {
       report({ stage: 'open', done: 0, total: 1, message: `opening ${source.name}` });
-      return this.openFrom(`files:${source.name}`, source, signal, report);
+      return this.openFrom(`files:${source.name}`, source, signal, report, reconstruction);
     });
+  }
+
+  /**
+   * Reconstructs the open scene's cloud from its frames again with other options (a job like
+   * opening: cancellable, with progress). Success makes it a new opening of the scene (a new
+   * epoch: features, objects and renders of the old cloud are dropped, and late replies about
+   * them are told apart); a failure or cancel keeps the scene and cloud that were open. Refuses
+   * scenes whose points came from a file.
+   */
+  reconstructScene(
+    reconstruction: ReconstructionInput = {},
+    onProgress?: ProgressCallback,
+  ): Promise<SceneSummary> {
+    let state: OpenScene;
+    let copy: Scene;
+    try {
+      state = this.requireScene();
+      copy = sceneToReconstruct(state.scene);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.jobs.run(onProgress, (signal, report) =>
+      this.use(state.id, copy, signal, report, reconstruction),
+    );
   }
 
   /** Reads a scene with every file read reported and cancellable; only success replaces it. */
@@ -176,13 +212,14 @@ export class PipelineSession {
     source: FileSource,
     signal: AbortSignal,
     report: ProgressCallback,
+    reconstruction?: ReconstructionInput,
   ): Promise<SceneSummary> {
     const reporting = reportingFileSource(source, signal, report);
     try {
       const scene = await openScene(reporting, { signal });
       // OpenScene features next to the mesh become the scene's extraction (queryable at once).
       const imported = await openSceneExtraction(reporting, scene);
-      const summary = await this.use(id, scene, signal, report);
+      const summary = await this.use(id, scene, signal, report, reconstruction);
       const current = this.current;
       if (imported && current && current.epoch === summary.epoch) {
         current.extraction = { ...imported, caches: this.queryCaches() };
@@ -193,9 +230,27 @@ export class PipelineSession {
     }
   }
 
+  /**
+   * The features that came with the open scene (OpenScene's file next to its mesh), if any: its
+   * extraction from the start, so a host shows them and queries without extracting.
+   */
+  importedExtraction(): ExtractSummary | undefined {
+    const state = this.current;
+    const imported = state?.extraction;
+    if (!state || imported?.bundle.meta.model.id !== OPENSCENE_MODEL_ID) return undefined;
+    return { ...imported.summary, sceneEpoch: state.epoch };
+  }
+
   /** Makes an in-memory scene current (tests, generated scenes). */
-  openSceneObject(id: string, scene: Scene, onProgress?: ProgressCallback): Promise<SceneSummary> {
-    return this.jobs.run(onProgress, (signal, report) => this.use(id, scene, signal, report));
+  openSceneObject(
+    id: string,
+    scene: Scene,
+    onProgress?: ProgressCallback,
+    reconstruction?: ReconstructionInput,
+  ): Promise<SceneSummary> {
+    return this.jobs.run(onProgress, (signal, report) =>
+      this.use(id, scene, signal, report, reconstruction),
+    );
   }
 
   /** Scenes with frames but no cloud get one reconstructed before they become current. */
@@ -204,8 +259,9 @@ export class PipelineSession {
     scene: Scene,
     signal: AbortSignal,
     report: ProgressCallback,
+    reconstruction: ReconstructionInput = {},
   ): Promise<SceneSummary> {
-    await ensureCloud(scene, { signal, onProgress: report });
+    await ensureCloud(scene, { ...reconstructOptions(reconstruction), signal, onProgress: report });
     const summary = await summarizeScene(id, scene);
     // A job that was superseded must not make its scene current after the newer one.
     throwIfAborted(signal);
@@ -240,6 +296,21 @@ export class PipelineSession {
 
   viewCloud(budget: number): ViewCloud {
     return this.requireScene().view.select(budget);
+  }
+
+  /**
+   * Unit normals (n×3) of the points of the last viewCloud(), facing the capturing cameras'
+   * mean centre (inside a scanned room, so walls, floor and ceiling face inwards), or up
+   * without frames.
+   */
+  viewNormals(): Float32Array {
+    const state = this.requireScene();
+    const frames = state.scene.frames;
+    if (frames.length === 0) return state.view.normals({ up: state.up });
+    const centre: [number, number, number] = [0, 0, 0];
+    for (const f of frames) for (let a = 0; a < 3; a++) centre[a] += f.cameraToWorld[4 * a + 3];
+    for (let a = 0; a < 3; a++) centre[a] /= frames.length;
+    return state.view.normals({ viewpoint: centre });
   }
 
   /** Per displayed point view counts of the current extraction (NaN where unseen). */
@@ -510,8 +581,13 @@ export class PipelineSession {
   /** Scores and grounds a text query against the extracted feature field. */
   async query(input: QueryInput): Promise<QueryReply> {
     const { state, extraction } = this.requireExtraction();
-    const encoder = this.requireModel();
     const { meta } = extraction.bundle;
+    if (!this.model && meta.model.id === OPENSCENE_MODEL_ID) {
+      throw new UnsupportedError(
+        `Load a model first (Model panel): these OpenScene features are ${meta.model.dim}-d, from ${openSceneTextSpace(meta.model.dim)}`,
+      );
+    }
+    const encoder = this.requireModel();
     // Imported OpenScene features name no model: any text encoder of their width may query them.
     if (meta.model.id === OPENSCENE_MODEL_ID) {
       if (encoder.dim !== meta.model.dim) {
@@ -662,6 +738,12 @@ export class PipelineSession {
     this.model = undefined;
     this.current = undefined;
   }
+}
+
+/** Only the fields a host may set (a structured-cloned object can carry anything). */
+function reconstructOptions(input: ReconstructionInput): ReconstructOptions {
+  const { frameStride, voxelSize } = input ?? {};
+  return { frameStride, voxelSize };
 }
 
 /** Whether this (normalised) request renders views of the scene. */

@@ -75,5 +75,13 @@ export async function summarizeScene(id: string, scene: Scene): Promise<SceneSum
       `${more.toLocaleString('en')} more warnings not shown`,
     ];
   }
-  return { id, info, frames, objects, up: inferUp(scene) };
+  const { reconstruction } = info;
+  return {
+    id,
+    info,
+    frames,
+    objects,
+    up: inferUp(scene),
+    ...(reconstruction ? { reconstruction } : {}),
+  };
 }

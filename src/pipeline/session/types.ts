@@ -3,7 +3,21 @@
  * safe; big typed arrays are transferred by the worker) and what the CLI prints.
  */
 import type { FeatureDetail } from '../defaults';
+import type { ReconstructionSummary } from '../scene/reconstruct';
 import type { Aabb, Intrinsics, SceneInfo } from '../scene/types';
+
+export type { ReconstructionSummary };
+
+/**
+ * How a scan without a cloud file (RGB-D frames only) gets its points: when opening it, or again
+ * for the open scene (PipelineSession.reconstructScene). Unset fields keep the defaults.
+ */
+export interface ReconstructionInput {
+  /** Every k-th frame (1 = all); unset: the smallest stride within the point budget. */
+  frameStride?: number;
+  /** Voxel edge in metres. */
+  voxelSize?: number;
+}
 
 /** One voxel-downsampled level of the scene's cloud (0 = full resolution). */
 export interface CloudLevelInfo {
@@ -57,6 +71,8 @@ export interface SceneSummary {
   objects: ViewObject[];
   /** World up axis inferred from the frames or the cloud (unit vector). */
   up: [number, number, number];
+  /** How the cloud was reconstructed from the frames (absent: it came from a file, or none). */
+  reconstruction?: ReconstructionSummary;
   /**
    * Which opening of the session this is (1, 2, ...; each successful open adds one). Replies
    * about a scene (extraction, objects) carry it as `sceneEpoch`, so a host that swapped scenes
@@ -167,6 +183,8 @@ export interface ExtractSummary {
   sceneEpoch?: number;
   /** The rendered views it used, to list with the scene's frames (absent: captured only). */
   renderedFrames?: ViewFrame[];
+  /** Features read from a file that came with the scene, not extracted (OpenScene's .pt). */
+  importedFrom?: { format: 'openscene'; file: string; textSpace: string };
 }
 
 export interface QueryInput {

@@ -53,6 +53,17 @@ describe('OpenScene features in the session', () => {
     );
     const session = new PipelineSession({});
     await session.openSource(source);
+    // what the viewer asks right after opening, before any model is loaded
+    expect(session.importedExtraction()).toMatchObject({
+      modelId: 'openscene-import',
+      points: n,
+      dim,
+      views: 0,
+      importedFrom: { format: 'openscene', file: 'scene0000_00_0.pt' },
+    });
+    await expect(session.query({ text: 'red' })).rejects.toThrow(
+      new RegExp(`Load a model first .*OpenScene features are ${dim}-d`),
+    );
     // the session disposes its model: hand it a wrapper so this file's encoder lives on
     const wrapper: ClipEncoder = {
       modelId: encoder.modelId,

@@ -3,9 +3,9 @@
  * header's scale plus its offset, RGB when the format has it (16-bit channels reduced to 8 bits;
  * files that store 0..255 in them are kept as they are), classification → semanticIds.
  * Coordinates far from the origin (UTM, state plane) are shifted to the cloud's minimum corner so
- * float32 keeps millimetres; the shift is reported as a warning. LAZ (compressed) files are
- * refused with an UnsupportedError: no maintained LAZ decoder builds into this pure-TypeScript
- * layer without a wasm fetch (laz-perf ships one but no encoder to test it with; see README).
+ * float32 keeps millimetres; the shift is reported as a warning. LAZ (LASzip-compressed) files
+ * are decompressed by the host's laz-perf (laz.ts) and then read the same way; parseLas itself
+ * refuses compressed bytes with an UnsupportedError.
  */
 import { ParseError, UnsupportedError, throwIfAborted } from '../../errors';
 import { checkAllocation, checkPointCount } from '../../budget/resource-budget';
@@ -14,6 +14,7 @@ import type { FileSource } from '../../io/file-source';
 import { basename } from '../../io/file-source';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import type { PointCloud, Scene } from '../types';
+import { decompressLaz, isLazCompressed } from './laz';
 import { sourcePath } from './ply';
 import { warningSink } from './rgbd-frame';
 
@@ -194,7 +195,10 @@ export const lasReader: SceneReader = {
     const all = paths.filter(isLas);
     const path = all[0];
     if (all.length > 1) warn(`${all.length} LAS/LAZ files found; reading ${path}`);
-    const parsed = parseLas(await source.read(path), sourcePath(source, path), options);
+    const file = sourcePath(source, path);
+    let bytes = await source.read(path);
+    if (isLazCompressed(bytes)) bytes = await decompressLaz(bytes, file, options);
+    const parsed = parseLas(bytes, file, options);
     if (!parsed.hasColors)
       warn(`${path} has no RGB (point format ${parsed.header.pointFormat}); shown in grey`);
     if (parsed.shift.some((s) => s !== 0)) {

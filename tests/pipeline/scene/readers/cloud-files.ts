@@ -116,19 +116,30 @@ const RECORD: Record<number, { size: number; rgb?: number; cls: number }> = {
   8: { size: 38, rgb: 30, cls: 16 },
 };
 
-/** An uncompressed LAS file (1.2 header for formats 0–3, 1.4 for 6–8), one VLR, extra bytes. */
+/** A variable-length record to write after the header (user id, record id, payload). */
+export interface LasRecordSpec {
+  userId: string;
+  recordId: number;
+  payload: Uint8Array;
+}
+
+/**
+ * An uncompressed LAS file (1.2 header for formats 0–3, 1.4 for 6–8), extra bytes, and the given
+ * VLRs (by default one 8-byte private record).
+ */
 export function lasFile(
   points: LasPoint[],
   pointFormat: number,
   scale: [number, number, number],
   offset: [number, number, number],
   extraBytes = 2,
+  records: LasRecordSpec[] = [{ userId: '', recordId: 0xabcd, payload: new Uint8Array(8) }],
 ): Uint8Array {
   const spec = RECORD[pointFormat];
   const v14 = pointFormat >= 6;
   const headerSize = v14 ? 375 : 227;
-  const vlr = 54 + 8;
-  const pointOffset = headerSize + vlr;
+  const vlrBytes = records.reduce((n, r) => n + 54 + r.payload.length, 0);
+  const pointOffset = headerSize + vlrBytes;
   const recordLength = spec.size + extraBytes;
   const out = new Uint8Array(pointOffset + points.length * recordLength);
   const view = new DataView(out.buffer);
@@ -137,14 +148,20 @@ export function lasFile(
   out[25] = v14 ? 4 : 2;
   view.setUint16(94, headerSize, true);
   view.setUint32(96, pointOffset, true);
-  view.setUint32(100, 1, true);
+  view.setUint32(100, records.length, true);
   out[104] = pointFormat;
   view.setUint16(105, recordLength, true);
   view.setUint32(107, v14 ? 0 : points.length, true);
   [...scale, ...offset].forEach((v, i) => view.setFloat64(131 + i * 8, v, true));
   if (v14) view.setBigUint64(247, BigInt(points.length), true);
-  view.setUint16(headerSize + 2, 0xabcd, true); // VLR record id; 8-byte payload left zero
-  view.setUint16(headerSize + 20, 8, true);
+  let at = headerSize;
+  for (const r of records) {
+    for (let i = 0; i < r.userId.length; i++) out[at + 2 + i] = r.userId.charCodeAt(i);
+    view.setUint16(at + 18, r.recordId, true);
+    view.setUint16(at + 20, r.payload.length, true);
+    out.set(r.payload, at + 54);
+    at += 54 + r.payload.length;
+  }
   points.forEach((p, i) => {
     const at = pointOffset + i * recordLength;
     p.xyz.forEach((v, c) =>
