@@ -25,7 +25,7 @@ export function FrustumControls() {
   return (
     <div className="frustum-controls">
       <div className="row">
-        <label htmlFor={`${id}-frame`}>Frame</label>
+        <label htmlFor={`${id}-frame`}>Step through frames</label>
         <input
           id={`${id}-frame`}
           type="range"

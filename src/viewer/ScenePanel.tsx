@@ -154,7 +154,7 @@ export function ScenePanel() {
               : ''}
           </p>
           <div className="row">
-            <label htmlFor={`${inputId}-cloud-stride`}>Frame stride</label>
+            <label htmlFor={`${inputId}-cloud-stride`}>Cloud frame stride</label>
             <input
               id={`${inputId}-cloud-stride`}
               type="number"
@@ -163,7 +163,7 @@ export function ScenePanel() {
               value={reconFields.stride}
               onChange={(e) => setReconEdit({ ...reconFields, stride: e.target.value })}
             />
-            <label htmlFor={`${inputId}-cloud-voxel`}>Voxel size (cm)</label>
+            <label htmlFor={`${inputId}-cloud-voxel`}>Cloud voxel size (cm)</label>
             <input
               id={`${inputId}-cloud-voxel`}
               type="number"

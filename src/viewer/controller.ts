@@ -116,7 +116,8 @@ export async function startWorker(): Promise<void> {
   }
 }
 
-const clearedScene: Partial<AppState> = {
+/** What belongs to the scene on screen, cleared when another opens (or its cloud is rebuilt). */
+export const clearedScene: Partial<AppState> = {
   scene: undefined,
   cloud: undefined,
   scores: undefined,

@@ -6,30 +6,11 @@
  */
 import { progressProxy } from '../../workers/client';
 import type { ReconstructionInput } from '../../workers/pipeline-api';
-import { pipelineRemote, setPointBudget } from './controller';
-import { getState, reportError, setState, type AppState } from './store';
+import { clearedScene, pipelineRemote, setPointBudget } from './controller';
+import { getState, reportError, setState } from './store';
 
-/**
- * What belonged to the old cloud: controller.ts's `clearedScene` less the scene itself (kept in
- * step with it by hand; controller.ts does not export it).
- */
-const OLD_CLOUD_STATE: Partial<AppState> = {
-  cloud: undefined,
-  scores: undefined,
-  viewCounts: undefined,
-  extraction: undefined,
-  lastQuery: undefined,
-  boxes: [],
-  selectedBox: undefined,
-  selectedTokens: undefined,
-  frameImage: undefined,
-  normalisation: undefined,
-  objects: undefined,
-  objectLevel: undefined,
-  segmentIds: undefined,
-  selectedObject: undefined,
-  picks: [],
-};
+/** What belonged to the old cloud: everything a new opening clears, except the scene itself. */
+const { scene: _scene, ...OLD_CLOUD_STATE } = clearedScene;
 
 const onProgress = progressProxy((p) => {
   if (getState().job === 'reconstruct') setState({ progress: p });

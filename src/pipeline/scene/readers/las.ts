@@ -15,6 +15,7 @@ import { basename } from '../../io/file-source';
 import type { OpenSceneOptions, SceneReader } from '../open-scene';
 import type { PointCloud, Scene } from '../types';
 import { decompressLaz, isLazCompressed } from './laz';
+import { lasUnits, type LasUnits } from './las-units';
 import { sourcePath } from './ply';
 import { warningSink } from './rgbd-frame';
 
@@ -48,6 +49,8 @@ export interface ParsedLas {
   hasColors: boolean;
   /** Subtracted from every coordinate (zero unless the cloud was far from the origin). */
   shift: [number, number, number];
+  /** The units the file declared (its coordinates are converted from them to metres). */
+  units: LasUnits;
 }
 
 export function parseLasHeader(bytes: Uint8Array, file: string): LasHeader {
@@ -133,6 +136,10 @@ export function parseLas(
   const header = parseLasHeader(bytes, file);
   const { pointCount: n, recordLength, pointOffset, scale, offset } = header;
   const spec = POINT_FORMATS[header.pointFormat];
+  const units = lasUnits(bytes, file);
+  // Z is in the horizontal unit unless a vertical one is declared.
+  const horizontal = units.horizontal?.metres ?? 1;
+  const toMetres = [horizontal, horizontal, units.vertical?.metres ?? horizontal];
   checkAllocation(n * 3 * 8, { file, byteOffset: 107 }, `${n} LAS points`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const world = new Float64Array(n * 3);
@@ -142,7 +149,7 @@ export function parseLas(
     if ((i & 0xfffff) === 0) throwIfAborted(options.signal);
     const at = pointOffset + i * recordLength;
     for (let c = 0; c < 3; c++) {
-      const v = view.getInt32(at + c * 4, true) * scale[c] + offset[c];
+      const v = (view.getInt32(at + c * 4, true) * scale[c] + offset[c]) * toMetres[c];
       world[i * 3 + c] = v;
       if (v < min[c]) min[c] = v;
       if (Math.abs(v) > far) far = Math.abs(v);
@@ -182,7 +189,7 @@ export function parseLas(
         colors[i * 3 + c] = Math.round(view.getUint16(at + c * 2, true) / divisor);
     }
   } else colors.fill(180);
-  return { header, cloud: { positions, colors, semanticIds }, hasColors, shift };
+  return { header, cloud: { positions, colors, semanticIds }, hasColors, shift, units };
 }
 
 const isLas = (p: string) => /\.la[sz]$/i.test(p);
@@ -201,6 +208,13 @@ export const lasReader: SceneReader = {
     const parsed = parseLas(bytes, file, options);
     if (!parsed.hasColors)
       warn(`${path} has no RGB (point format ${parsed.header.pointFormat}); shown in grey`);
+    const { horizontal, vertical } = parsed.units;
+    if ((horizontal && horizontal.metres !== 1) || (vertical && vertical.metres !== 1)) {
+      const name = (u?: { name: string }) => u?.name ?? horizontal?.name ?? 'metre';
+      warn(
+        `${path} declares coordinates in ${name(horizontal)} (horizontal) and ${name(vertical)} (vertical); converted to metres`,
+      );
+    }
     if (parsed.shift.some((s) => s !== 0)) {
       warn(
         `coordinates shifted by −(${parsed.shift.map((s) => s.toFixed(3)).join(', ')}) to keep float32 precision`,
