@@ -154,7 +154,7 @@ export function ScenePanel() {
               : ''}
           </p>
           <div className="row">
-            <label htmlFor={`${inputId}-cloud-stride`}>Cloud frame stride</label>
+            <label htmlFor={`${inputId}-cloud-stride`}>Cloud from every Nth frame</label>
             <input
               id={`${inputId}-cloud-stride`}
               type="number"
