@@ -34,6 +34,7 @@ import { hasChromium, useAppSession } from './harness';
 const LSEG_DIM = 512;
 const python = findPython(TORCH_CLIP_MODULES);
 if (!python.oracle && !REQUIRE_ORACLES) console.warn(`e2e OpenScene: skipping (${python.reason})`);
+if (!hasChromium) console.warn('e2e: /usr/bin/chromium is missing (.ci/run installs it); skipping');
 const runnable = hasChromium && (python.oracle !== undefined || REQUIRE_ORACLES);
 
 const snapshot = async (page: Page) => (await page.evaluate(() => window.__app)) as AppSnapshot;
